@@ -1,0 +1,72 @@
+// Every error that ends a run, or a message, carries the exit code Wazuh's wodle uses for it.
+// Library code throws these; only the command line entry point turns them into an exit.
+
+/** Exit codes of Wazuh's aws-s3 wodle, as wazuh-modulesd reads them. */
+export const ExitCode = {
+  success: 0,
+  unknown: 1,
+  badArguments: 2,
+  invalidCredentials: 3,
+  decompressFailed: 8,
+  parseFailed: 9,
+  wazuhUnreachable: 11,
+  unexpected: 12,
+  wazuhSendFailed: 13,
+  invalidEndpoint: 15,
+  throttled: 16,
+  queueNotFound: 20,
+  queueOperationFailed: 21,
+  invalidRegion: 22,
+  profileNotFound: 23,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class: an error with the exit code the run ends with when nothing catches it. */
+export class WodleError extends Error {
+  readonly exitCode: ExitCodeValue;
+
+  constructor(exitCode: ExitCodeValue, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad command line; printed argparse style (`aws-s3: error: ...`). */
+export class ArgumentError extends WodleError {
+  constructor(message: string) {
+    super(ExitCode.badArguments, message);
+  }
+}
+
+/** Where one object of one message failed: names the bucket and key in every report. */
+export interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+function describeLocation(location: ObjectLocation): string {
+  return `s3://${location.bucket}/${location.key}`;
+}
+
+/** An object could not be decompressed (gzip, zip). The message stays in the queue. */
+export class DecompressError extends WodleError {
+  constructor(location: ObjectLocation, reason: string, options?: { cause?: unknown }) {
+    super(ExitCode.decompressFailed, `${describeLocation(location)}: ${reason}`, options);
+  }
+}
+
+/** An object could not be parsed into events. The message stays in the queue. */
+export class ParseError extends WodleError {
+  constructor(location: ObjectLocation, reason: string, options?: { cause?: unknown }) {
+    super(ExitCode.parseFailed, `${describeLocation(location)}: ${reason}`, options);
+  }
+}
+
+/** A message body that is no notification we understand. The message stays in the queue. */
+export class NotificationError extends WodleError {
+  constructor(reason: string) {
+    super(ExitCode.unexpected, reason);
+  }
+}

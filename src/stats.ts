@@ -1,0 +1,23 @@
+// Counters for one run, printed in the closing INFO line. One instance per run, passed down.
+
+export class RunStats {
+  readonly startedAtMs = Date.now();
+
+  messagesReceived = 0;
+  messagesDeleted = 0;
+  /** Messages left in the queue (or deleted under --skip_on_error) because they failed. */
+  messagesFailed = 0;
+  objects = 0;
+  /** Bytes read from S3, as stored (compressed). */
+  bytes = 0;
+  eventsSent = 0;
+  eventsDiscarded = 0;
+  eventsTrimmed = 0;
+  eventsTooLarge = 0;
+  sendRetries = 0;
+  reconnects = 0;
+
+  elapsedSeconds(): number {
+    return (Date.now() - this.startedAtMs) / 1000;
+  }
+}
