@@ -70,3 +70,20 @@ export class NotificationError extends WodleError {
     super(ExitCode.unexpected, reason);
   }
 }
+
+/**
+ * analysisd's socket is missing or refuses datagrams, at start or beyond the reconnect window
+ * after a restart. Events not yet accepted stay unsent; their messages stay in the queue.
+ */
+export class WazuhUnreachableError extends WodleError {
+  constructor(socketPath: string, options?: { cause?: unknown }) {
+    super(ExitCode.wazuhUnreachable, `Wazuh must be running. (${socketPath})`, options);
+  }
+}
+
+/** The socket failed in a way no retry or reconnect can fix (an unexpected errno). */
+export class WazuhSendError extends WodleError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(ExitCode.wazuhSendFailed, `Error sending event to Wazuh: ${reason}`, options);
+  }
+}
