@@ -76,8 +76,11 @@ export class NotificationError extends WodleError {
  * after a restart. Events not yet accepted stay unsent; their messages stay in the queue.
  */
 export class WazuhUnreachableError extends WodleError {
+  readonly socketPath: string;
+
   constructor(socketPath: string, options?: { cause?: unknown }) {
-    super(ExitCode.wazuhUnreachable, `Wazuh must be running. (${socketPath})`, options);
+    super(ExitCode.wazuhUnreachable, 'Wazuh must be running.', options);
+    this.socketPath = socketPath;
   }
 }
 
