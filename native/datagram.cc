@@ -3,7 +3,11 @@
 // Only the system calls live here: socket, connect, bind, sendmmsg, recvmmsg, poll, close.
 // Policy (batching, retries, backoff, reconnects, logging) belongs to the TypeScript caller.
 // Every failure becomes a JavaScript Error whose `code` is the errno name, e.g. ECONNREFUSED.
-// All sockets are non-blocking: a full receiver answers EAGAIN instead of stalling Node.
+//
+// Sending sockets are blocking, but the main thread never waits on them: sendBatch passes
+// MSG_DONTWAIT, and sendBatchAsync blocks a libuv thread-pool thread instead, for at most the
+// socket's send timeout per datagram. Letting the kernel wake the sender the moment analysisd
+// drains its 10-datagram queue is what makes a blocking send fast; polling from JS is not.
 
 #include <napi.h>
 
@@ -13,6 +17,7 @@
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <vector>
@@ -51,8 +56,8 @@ const char* ErrnoName(int err) {
   }
 }
 
-// Throws a JavaScript Error shaped like Node's own system errors: code, errno, syscall.
-void ThrowErrno(Napi::Env env, int err, const char* syscall, const std::string& path = "") {
+// A JavaScript Error shaped like Node's own system errors: code, errno, syscall.
+Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string& path = "") {
   std::string message = std::string(syscall) + " " + ErrnoName(err) + ": " + std::strerror(err);
   if (!path.empty()) message += " (" + path + ")";
 
@@ -61,7 +66,11 @@ void ThrowErrno(Napi::Env env, int err, const char* syscall, const std::string& 
   error.Set("errno", Napi::Number::New(env, err));
   error.Set("syscall", Napi::String::New(env, syscall));
   if (!path.empty()) error.Set("path", Napi::String::New(env, path));
-  error.ThrowAsJavaScriptException();
+  return error;
+}
+
+void ThrowErrno(Napi::Env env, int err, const char* syscall, const std::string& path = "") {
+  ErrnoError(env, err, syscall, path).ThrowAsJavaScriptException();
 }
 
 bool ThrowTypeError(Napi::Env env, const char* message) {
@@ -82,15 +91,15 @@ bool FillAddress(Napi::Env env, const std::string& path, sockaddr_un* address) {
 
 bool IsFd(const Napi::Value& value) { return value.IsNumber(); }
 
-int NewDatagramSocket(Napi::Env env) {
-  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+int NewDatagramSocket(Napi::Env env, int flags) {
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | flags, 0);
   if (fd < 0) ThrowErrno(env, errno, "socket");
   return fd;
 }
 
-// open(): a new unconnected, non-blocking AF_UNIX datagram socket.
+// open(): a new unconnected AF_UNIX datagram socket for sending (blocking; see the top).
 Napi::Value JS_Open(const Napi::CallbackInfo& info) {
-  int fd = NewDatagramSocket(info.Env());
+  int fd = NewDatagramSocket(info.Env(), 0);
   if (fd < 0) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), fd);
 }
@@ -126,7 +135,7 @@ Napi::Value JS_Bind(const Napi::CallbackInfo& info) {
   sockaddr_un address;
   if (!FillAddress(env, path, &address)) return env.Undefined();
 
-  int fd = NewDatagramSocket(env);
+  int fd = NewDatagramSocket(env, SOCK_NONBLOCK);
   if (fd < 0) return env.Undefined();
   if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     int err = errno;
@@ -137,49 +146,141 @@ Napi::Value JS_Bind(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fd);
 }
 
-// sendBatch(fd, data, offsets, first, end): sends datagrams first .. end-1, where datagram i
-// is data[offsets[i] .. offsets[i+1]). Returns how many the kernel took, counting from first.
-// Throws only when not even the first was taken; a later failure shows up on the next call.
-Napi::Value JS_SendBatch(const Napi::CallbackInfo& info) {
+// The datagrams first .. end-1 of a sendBatch call, datagram i being data[offsets[i] ..
+// offsets[i+1]), as the iovec/mmsghdr arrays sendmmsg takes (at most kMaxMessagesPerCall).
+struct Batch {
+  int fd = -1;
+  std::vector<iovec> vectors;
+  std::vector<mmsghdr> headers;
+};
+
+// Checks sendBatch's arguments (fd, buffer, Uint32Array, first, end) and fills batch.
+bool ReadBatch(const Napi::CallbackInfo& info, Batch* batch) {
   Napi::Env env = info.Env();
   if (!IsFd(info[0]) || !info[1].IsBuffer() || !info[2].IsTypedArray() || !info[3].IsNumber() ||
       !info[4].IsNumber()) {
-    ThrowTypeError(env, "sendBatch(fd, buffer, Uint32Array, first, end)");
-    return env.Undefined();
+    return ThrowTypeError(env, "sendBatch(fd, buffer, Uint32Array, first, end)");
   }
 
-  int fd = info[0].As<Napi::Number>().Int32Value();
   Napi::Buffer<uint8_t> data = info[1].As<Napi::Buffer<uint8_t>>();
   Napi::Uint32Array offsets = info[2].As<Napi::Uint32Array>();
   uint32_t first = info[3].As<Napi::Number>().Uint32Value();
   uint32_t end = info[4].As<Napi::Number>().Uint32Value();
-  if (first > end || end >= offsets.ElementLength() || offsets[end] > data.Length()) {
+  if (first > end || end >= offsets.ElementLength() || offsets[end] > data.Length() ||
+      offsets[first] > offsets[end]) {
     Napi::RangeError::New(env, "sendBatch: datagram range outside the buffer")
         .ThrowAsJavaScriptException();
-    return env.Undefined();
+    return false;
   }
 
   size_t count = std::min<size_t>(end - first, kMaxMessagesPerCall);
-  std::vector<iovec> vectors(count);
-  std::vector<mmsghdr> headers(count);
+  batch->fd = info[0].As<Napi::Number>().Int32Value();
+  batch->vectors.resize(count);
+  batch->headers.resize(count);
   for (size_t i = 0; i < count; i++) {
     uint32_t start = offsets[first + i];
-    vectors[i].iov_base = data.Data() + start;
-    vectors[i].iov_len = offsets[first + i + 1] - start;
-    std::memset(&headers[i], 0, sizeof(mmsghdr));
-    headers[i].msg_hdr.msg_iov = &vectors[i];
-    headers[i].msg_hdr.msg_iovlen = 1;
+    batch->vectors[i].iov_base = data.Data() + start;
+    batch->vectors[i].iov_len = offsets[first + i + 1] - start;
+    std::memset(&batch->headers[i], 0, sizeof(mmsghdr));
+    batch->headers[i].msg_hdr.msg_iov = &batch->vectors[i];
+    batch->headers[i].msg_hdr.msg_iovlen = 1;
   }
+  return true;
+}
 
+// One sendmmsg call; returns how many datagrams the kernel took, or -1 with errno set.
+int SendBatch(Batch* batch, int flags) {
   int sent;
   do {
-    sent = sendmmsg(fd, headers.data(), count, MSG_NOSIGNAL);
+    sent = sendmmsg(batch->fd, batch->headers.data(), batch->headers.size(), flags | MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
+  return sent;
+}
+
+// sendBatch(fd, data, offsets, first, end): sends datagrams first .. end-1 without waiting.
+// Returns how many the kernel took, counting from first. Throws only when not even the first
+// was taken (EAGAIN: the receiver's queue is full); a later failure shows on the next call.
+Napi::Value JS_SendBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Batch batch;
+  if (!ReadBatch(info, &batch)) return env.Undefined();
+  if (batch.headers.empty()) return Napi::Number::New(env, 0);
+
+  int sent = SendBatch(&batch, MSG_DONTWAIT);
   if (sent < 0) {
     ThrowErrno(env, errno, "sendmmsg");
     return env.Undefined();
   }
   return Napi::Number::New(env, sent);
+}
+
+// Runs one blocking sendmmsg on the thread pool. Holds references to the buffer and offsets
+// so that they outlive the call; the caller must not change them until the promise settles.
+class SendWorker : public Napi::AsyncWorker {
+ public:
+  SendWorker(Napi::Env env, Batch batch, Napi::Object data, Napi::Object offsets)
+      : Napi::AsyncWorker(env, "datagram.sendBatchAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        batch_(std::move(batch)),
+        data_(Napi::Persistent(data)),
+        offsets_(Napi::Persistent(offsets)) {}
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    sent_ = SendBatch(&batch_, 0);
+    if (sent_ < 0) error_ = errno;
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (sent_ < 0) {
+      deferred_.Reject(ErrnoError(env, error_, "sendmmsg").Value());
+    } else {
+      deferred_.Resolve(Napi::Number::New(env, sent_));
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Batch batch_;
+  Napi::ObjectReference data_;
+  Napi::ObjectReference offsets_;
+  int sent_ = 0;
+  int error_ = 0;
+};
+
+// sendBatchAsync(fd, data, offsets, first, end): like sendBatch, but waits on the thread pool
+// while the receiver's queue is full, up to the send timeout per datagram. Resolves to how
+// many datagrams were taken; rejects with the errno error when none was (EAGAIN: timed out).
+Napi::Value JS_SendBatchAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Batch batch;
+  if (!ReadBatch(info, &batch)) return env.Undefined();
+
+  auto* worker = new SendWorker(env, std::move(batch), info[1].As<Napi::Object>(),
+                                info[2].As<Napi::Object>());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// setSendTimeout(fd, timeoutMs): SO_SNDTIMEO, the longest a blocking send waits for room.
+Napi::Value JS_SetSendTimeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!IsFd(info[0]) || !info[1].IsNumber()) {
+    ThrowTypeError(env, "setSendTimeout(fd, timeoutMs)");
+    return env.Undefined();
+  }
+
+  int64_t timeoutMs = info[1].As<Napi::Number>().Int64Value();
+  timeval timeout = {static_cast<time_t>(timeoutMs / 1000),
+                     static_cast<suseconds_t>((timeoutMs % 1000) * 1000)};
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) != 0) {
+    ThrowErrno(env, errno, "setsockopt");
+  }
+  return env.Undefined();
 }
 
 // receiveBatch(fd, data, slotSize, lengths): reads up to lengths.length datagrams without
@@ -282,6 +383,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("connect", Napi::Function::New(env, JS_Connect, "connect"));
   exports.Set("bind", Napi::Function::New(env, JS_Bind, "bind"));
   exports.Set("sendBatch", Napi::Function::New(env, JS_SendBatch, "sendBatch"));
+  exports.Set("sendBatchAsync", Napi::Function::New(env, JS_SendBatchAsync, "sendBatchAsync"));
+  exports.Set("setSendTimeout", Napi::Function::New(env, JS_SetSendTimeout, "setSendTimeout"));
   exports.Set("receiveBatch", Napi::Function::New(env, JS_ReceiveBatch, "receiveBatch"));
   exports.Set("waitReadable", Napi::Function::New(env, JS_WaitReadable, "waitReadable"));
   exports.Set("setBufferSize", Napi::Function::New(env, JS_SetBufferSize, "setBufferSize"));

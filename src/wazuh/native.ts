@@ -4,16 +4,34 @@ import { createRequire } from 'node:module';
 
 /** The addon's functions; each throws an Error whose `code` is the errno name. */
 export interface DatagramAddon {
-  /** A new non-blocking, unconnected AF_UNIX datagram socket. */
+  /**
+   * A new unconnected AF_UNIX datagram socket for sending. It is blocking, so that
+   * sendBatchAsync can wait in the kernel; sendBatch never waits whatever the mode.
+   */
   open(): number;
   connect(fd: number, path: string): void;
   /** A new non-blocking datagram socket bound to path (for receivers). */
   bind(path: string): number;
   /**
    * Sends datagrams first .. end-1, datagram i being data[offsets[i] .. offsets[i+1]).
-   * Returns how many the kernel took (at most 1024 per call); throws if it took none.
+   * Returns how many the kernel took (at most 1024 per call) without waiting; throws if it
+   * took none (EAGAIN when the receiver's queue is full).
    */
   sendBatch(fd: number, data: Buffer, offsets: Uint32Array, first: number, end: number): number;
+  /**
+   * Like sendBatch, but a thread-pool thread waits for room, up to the send timeout per
+   * datagram. Rejects only when none was taken. data and offsets must stay unchanged until
+   * the promise settles.
+   */
+  sendBatchAsync(
+    fd: number,
+    data: Buffer,
+    offsets: Uint32Array,
+    first: number,
+    end: number,
+  ): Promise<number>;
+  /** SO_SNDTIMEO: how long a blocking send waits for room before EAGAIN. */
+  setSendTimeout(fd: number, timeoutMs: number): void;
   /** Reads waiting datagrams into slots of slotSize bytes; returns how many (0: none). */
   receiveBatch(fd: number, data: Buffer, slotSize: number, lengths: Uint32Array): number;
   /** Blocks the thread until a datagram waits or timeoutMs passed. Receivers only. */
