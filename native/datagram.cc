@@ -367,6 +367,23 @@ Napi::Value JS_SetBufferSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, bytes);
 }
 
+// shutdown(fd, "read" | "write" | "both"). A receiver that shuts down reading makes senders
+// fail with EPIPE while it still drains what it accepted: a restart without losing datagrams.
+Napi::Value JS_Shutdown(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!IsFd(info[0]) || !info[1].IsString()) {
+    ThrowTypeError(env, "shutdown(fd, 'read' | 'write' | 'both')");
+    return env.Undefined();
+  }
+
+  std::string how = info[1].As<Napi::String>().Utf8Value();
+  int mode = how == "read" ? SHUT_RD : how == "write" ? SHUT_WR : SHUT_RDWR;
+  if (shutdown(info[0].As<Napi::Number>().Int32Value(), mode) != 0) {
+    ThrowErrno(env, errno, "shutdown");
+  }
+  return env.Undefined();
+}
+
 // close(fd)
 Napi::Value JS_Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -388,6 +405,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("receiveBatch", Napi::Function::New(env, JS_ReceiveBatch, "receiveBatch"));
   exports.Set("waitReadable", Napi::Function::New(env, JS_WaitReadable, "waitReadable"));
   exports.Set("setBufferSize", Napi::Function::New(env, JS_SetBufferSize, "setBufferSize"));
+  exports.Set("shutdown", Napi::Function::New(env, JS_Shutdown, "shutdown"));
   exports.Set("close", Napi::Function::New(env, JS_Close, "close"));
   return exports;
 }

@@ -38,6 +38,8 @@ export interface DatagramAddon {
   waitReadable(fd: number, timeoutMs: number): boolean;
   /** SO_SNDBUF / SO_RCVBUF; returns the size the kernel granted. */
   setBufferSize(fd: number, which: 'send' | 'receive', bytes: number): number;
+  /** shutdown(2). A receiver shutting down 'read' makes its senders fail with EPIPE. */
+  shutdown(fd: number, how: 'read' | 'write' | 'both'): void;
   close(fd: number): void;
 }
 

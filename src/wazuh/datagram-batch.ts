@@ -1,0 +1,110 @@
+// Events waiting for the socket, and the batches they are packed into for sendmmsg.
+
+import { DATAGRAM_HEADER, fitsDatagram } from './frame.js';
+
+/** sendmmsg takes at most UIO_MAXIOV (1024) datagrams per call on Linux. */
+export const MAX_DATAGRAMS_PER_BATCH = 1024;
+
+const HEADER_BYTES = Buffer.from(DATAGRAM_HEADER, 'latin1');
+
+/** A first-in first-out queue of serialised events, kept as the arrays write() was given. */
+export class PendingEvents {
+  private readonly chunks: string[][] = [];
+  private index = 0;
+  private size = 0;
+
+  get count(): number {
+    return this.size;
+  }
+
+  push(events: string[]): void {
+    if (events.length === 0) return;
+    this.chunks.push(events);
+    this.size += events.length;
+  }
+
+  peek(): string | undefined {
+    return this.chunks[0]?.[this.index];
+  }
+
+  shift(): void {
+    this.index++;
+    this.size--;
+    if (this.index >= this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.index = 0;
+    }
+  }
+}
+
+/**
+ * Up to 1024 datagrams `1:Wazuh-AWS:` + json packed back to back into one buffer, datagram i
+ * being data[offsets[i] .. offsets[i+1]), plus how far sending got. Events too long for one
+ * datagram are left out here and counted (serializeEvent has normally trimmed them already).
+ */
+export class DatagramBatch {
+  readonly data: Buffer;
+  readonly offsets = new Uint32Array(MAX_DATAGRAMS_PER_BATCH + 1);
+  /** Datagrams packed. */
+  size = 0;
+  /** Datagrams the kernel took or that were skipped, from the first. */
+  next = 0;
+  /** Events taken from the queue: datagrams plus events left out as too large. */
+  events = 0;
+  /** Characters of the events taken, for the sink's backpressure accounting. */
+  chars = 0;
+  /** Events left out or skipped because they are too large for one datagram. */
+  tooLarge = 0;
+  /** Packed datagrams the kernel refused as too large (EMSGSIZE). */
+  skipped = 0;
+
+  constructor(capacityBytes: number) {
+    this.data = Buffer.allocUnsafe(capacityBytes);
+  }
+
+  /** Moves events from the queue into the batch until it is full or the queue empty. */
+  fill(pending: PendingEvents): void {
+    for (let json = pending.peek(); json !== undefined; json = pending.peek()) {
+      if (this.size === MAX_DATAGRAMS_PER_BATCH || !this.append(json)) return;
+      pending.shift();
+      this.events++;
+      this.chars += json.length;
+    }
+  }
+
+  /** Passes over the next datagram, which the kernel refused as too large. */
+  skipDatagram(): void {
+    this.next++;
+    this.skipped++;
+    this.tooLarge++;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.next = 0;
+    this.events = 0;
+    this.chars = 0;
+    this.tooLarge = 0;
+    this.skipped = 0;
+  }
+
+  /** Packs one event; false when the buffer has no room left for it. */
+  private append(json: string): boolean {
+    if (!fitsDatagram(json)) {
+      this.tooLarge++;
+      return true;
+    }
+
+    const start = this.offsets[this.size]!;
+    const jsonStart = start + HEADER_BYTES.length;
+    // A UTF-16 code unit needs at most 3 bytes; count exactly only when that bound is too big.
+    const room = this.data.length - jsonStart;
+    if (json.length * 3 > room && Buffer.byteLength(json) > room) return false;
+
+    this.data.set(HEADER_BYTES, start);
+    const written = this.data.write(json, jsonStart, 'utf8');
+    this.size++;
+    this.offsets[this.size] = jsonStart + written;
+    return true;
+  }
+}

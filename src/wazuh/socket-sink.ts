@@ -1,0 +1,286 @@
+// Sends serialised events to analysisd's AF_UNIX datagram socket, one datagram per event.
+//
+// - One connected socket for the whole run, opened by open(), not by the constructor.
+// - write() queues; a pump packs up to 1024 datagrams per sendmmsg call and starts as soon as
+//   the event loop turns, so a burst is batched and a trickle is not held back. While the
+//   kernel drains one batch, the next is packed into a second buffer.
+// - The kernel's count of datagrams taken is the truth: only the rest is sent again.
+// - Backpressure: the send waits on a thread-pool thread for analysisd to drain (never on the
+//   event loop); a wait longer than sendTimeoutMs counts as a retry and is tried again, with
+//   a short growing pause, forever: nothing is dropped. write() resolves only while the queue
+//   holds less than maxQueuedChars, so readers slow down with analysisd.
+// - analysisd restarting (socket gone, refused or disconnected): reconnect with backoff for at
+//   most reconnectWindowMs, then fail with WazuhUnreachableError (exit 11); events not yet
+//   taken by the kernel stay unsent, and every later write() and flush() rejects.
+// - EMSGSIZE: that one datagram is skipped and counted as too large.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { WazuhSendError, WazuhUnreachableError } from '../errors.js';
+import type { RunStats } from '../stats.js';
+import { DatagramBatch, PendingEvents } from './datagram-batch.js';
+import { isSystemError, loadDatagramAddon, type DatagramAddon } from './native.js';
+import type { EventSink } from './sink.js';
+
+export interface SocketSinkOptions {
+  /** analysisd's socket, `<WAZUH>/queue/sockets/queue` (see paths.ts). */
+  readonly socketPath: string;
+  /** Receives sent, retry, reconnect and too-large counts. */
+  readonly stats: RunStats;
+  /** How long to keep reconnecting after analysisd went away. Default 60 s. */
+  readonly reconnectWindowMs?: number;
+  /** How long one send waits for analysisd to make room before it counts a retry. 100 ms. */
+  readonly sendTimeoutMs?: number;
+  /** write() waits while more than this many characters of events are queued. 4 Mi. */
+  readonly maxQueuedChars?: number;
+  /** Size of each of the two batch buffers. Default 2 MiB. */
+  readonly batchBytes?: number;
+  /** SO_SNDBUF to ask for; the kernel default when unset. */
+  readonly sendBufferBytes?: number;
+  readonly addon?: DatagramAddon;
+}
+
+/** errno names after which the socket is reopened: analysisd went away or is restarting. */
+const RECONNECT_CODES = ['ECONNREFUSED', 'ENOENT', 'ENOTCONN', 'ECONNRESET', 'EPIPE'];
+
+/** errno names of connect() that mean nobody listens at the path: Wazuh is not running. */
+const UNREACHABLE_CODES = ['ECONNREFUSED', 'ENOENT', 'ENOTDIR'];
+
+/** errno names that mean analysisd is behind: wait and send again. */
+const BUSY_CODES = ['EAGAIN', 'ENOBUFS'];
+
+const RETRY_PAUSE_MS = { first: 1, max: 50 };
+const RECONNECT_PAUSE_MS = { first: 50, max: 1_000 };
+
+interface Waiter {
+  readonly doneTarget: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export class WazuhSocketSink implements EventSink {
+  private readonly socketPath: string;
+  private readonly stats: RunStats;
+  private readonly reconnectWindowMs: number;
+  private readonly sendTimeoutMs: number;
+  private readonly maxQueuedChars: number;
+  private readonly sendBufferBytes: number | undefined;
+  private readonly addon: DatagramAddon;
+  private readonly batches: [DatagramBatch, DatagramBatch];
+  private readonly pending = new PendingEvents();
+
+  private fd = -1;
+  private opened = false;
+  private pumping = false;
+  private failure: unknown;
+  private writtenCount = 0;
+  private doneCount = 0;
+  private queuedChars = 0;
+  private retryPauseMs = RETRY_PAUSE_MS.first;
+  private roomWaiters: Waiter[] = [];
+  private flushWaiters: Waiter[] = [];
+
+  constructor(options: SocketSinkOptions) {
+    this.socketPath = options.socketPath;
+    this.stats = options.stats;
+    this.reconnectWindowMs = options.reconnectWindowMs ?? 60_000;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 100;
+    this.maxQueuedChars = options.maxQueuedChars ?? 4 * 1024 * 1024;
+    this.sendBufferBytes = options.sendBufferBytes;
+    this.addon = options.addon ?? loadDatagramAddon();
+    const batchBytes = options.batchBytes ?? 2 * 1024 * 1024;
+    this.batches = [new DatagramBatch(batchBytes), new DatagramBatch(batchBytes)];
+  }
+
+  /** Connects to analysisd. Throws WazuhUnreachableError when nothing listens there. */
+  async open(): Promise<void> {
+    if (this.opened) throw new Error('WazuhSocketSink.open() called twice');
+
+    try {
+      this.connect();
+    } catch (error) {
+      if (isSystemError(error, ...UNREACHABLE_CODES)) {
+        throw new WazuhUnreachableError(this.socketPath, { cause: error });
+      }
+      throw new WazuhSendError(describe(error), { cause: error });
+    }
+    this.opened = true;
+  }
+
+  write(events: readonly string[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (!this.opened) return Promise.reject(new Error('WazuhSocketSink.write() before open()'));
+
+    this.pending.push(events.slice());
+    this.writtenCount += events.length;
+    for (const json of events) this.queuedChars += json.length;
+    this.startPump();
+
+    if (this.queuedChars <= this.maxQueuedChars) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.roomWaiters.push({ doneTarget: 0, resolve, reject });
+    });
+  }
+
+  flush(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.doneCount >= this.writtenCount) return Promise.resolve();
+
+    return new Promise((resolve, reject) => {
+      this.flushWaiters.push({ doneTarget: this.writtenCount, resolve, reject });
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.opened) await this.flush();
+    } finally {
+      this.closeSocket();
+      this.opened = false;
+    }
+  }
+
+  private startPump(): void {
+    if (this.pumping) return;
+
+    this.pumping = true;
+    setImmediate(() => {
+      this.pump().catch((error: unknown) => this.fail(error));
+    });
+  }
+
+  /** Sends batches until the queue is empty, packing the next while the kernel takes one. */
+  private async pump(): Promise<void> {
+    let [current, spare] = this.batches;
+    current.fill(this.pending);
+
+    while (current.events > 0) {
+      const sending = this.sendAll(current);
+      spare.fill(this.pending);
+      await sending;
+
+      this.settle(current);
+      [current, spare] = [spare, current];
+      if (current.events === 0) current.fill(this.pending);
+    }
+    // In the same step as the empty check above, so that any later write starts a new pump.
+    this.pumping = false;
+  }
+
+  private async sendAll(batch: DatagramBatch): Promise<void> {
+    while (batch.next < batch.size) {
+      try {
+        const fd = this.fd;
+        batch.next += await this.addon.sendBatchAsync(
+          fd,
+          batch.data,
+          batch.offsets,
+          batch.next,
+          batch.size,
+        );
+        this.retryPauseMs = RETRY_PAUSE_MS.first;
+      } catch (error) {
+        await this.recover(error, batch);
+      }
+    }
+  }
+
+  /** Decides what a failed send means: wait, skip one datagram, reconnect, or give up. */
+  private async recover(error: unknown, batch: DatagramBatch): Promise<void> {
+    if (isSystemError(error, ...BUSY_CODES)) {
+      this.stats.sendRetries++;
+      await sleep(this.retryPauseMs);
+      this.retryPauseMs = Math.min(this.retryPauseMs * 2, RETRY_PAUSE_MS.max);
+    } else if (isSystemError(error, 'EMSGSIZE')) {
+      batch.skipDatagram();
+    } else if (isSystemError(error, ...RECONNECT_CODES) || this.fd < 0) {
+      await this.reconnect(error);
+    } else {
+      throw new WazuhSendError(describe(error), { cause: error });
+    }
+  }
+
+  /** Reopens the socket, retrying with backoff until the reconnect window closes. */
+  private async reconnect(cause: unknown): Promise<void> {
+    this.closeSocket();
+    const deadlineMs = Date.now() + this.reconnectWindowMs;
+    let pauseMs = RECONNECT_PAUSE_MS.first;
+    let lastError = cause;
+
+    while (Date.now() < deadlineMs) {
+      await sleep(Math.min(pauseMs, Math.max(0, deadlineMs - Date.now())));
+      try {
+        this.connect();
+        this.stats.reconnects++;
+        return;
+      } catch (error) {
+        if (!isSystemError(error, ...RECONNECT_CODES, ...UNREACHABLE_CODES)) {
+          throw new WazuhSendError(describe(error), { cause: error });
+        }
+        lastError = error;
+      }
+      pauseMs = Math.min(pauseMs * 2, RECONNECT_PAUSE_MS.max);
+    }
+    throw new WazuhUnreachableError(this.socketPath, { cause: lastError });
+  }
+
+  private connect(): void {
+    const fd = this.addon.open();
+    try {
+      if (this.sendBufferBytes !== undefined) {
+        this.addon.setBufferSize(fd, 'send', this.sendBufferBytes);
+      }
+      this.addon.setSendTimeout(fd, this.sendTimeoutMs);
+      this.addon.connect(fd, this.socketPath);
+    } catch (error) {
+      this.addon.close(fd);
+      throw error;
+    }
+    this.fd = fd;
+  }
+
+  private closeSocket(): void {
+    if (this.fd < 0) return;
+
+    const fd = this.fd;
+    this.fd = -1;
+    this.addon.close(fd);
+  }
+
+  /** Counts a finished batch and wakes the writers and flushers it frees. */
+  private settle(batch: DatagramBatch): void {
+    this.stats.eventsSent += batch.size - batch.skipped;
+    this.stats.eventsTooLarge += batch.tooLarge;
+    this.doneCount += batch.events;
+    this.queuedChars -= batch.chars;
+    batch.clear();
+
+    if (this.queuedChars <= this.maxQueuedChars) this.roomWaiters = resolveAll(this.roomWaiters);
+    this.flushWaiters = resolveReached(this.flushWaiters, this.doneCount);
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    for (const waiter of [...this.roomWaiters, ...this.flushWaiters]) waiter.reject(error);
+    this.roomWaiters = [];
+    this.flushWaiters = [];
+  }
+}
+
+function resolveAll(waiters: Waiter[]): Waiter[] {
+  for (const waiter of waiters) waiter.resolve();
+  return [];
+}
+
+function resolveReached(waiters: Waiter[], doneCount: number): Waiter[] {
+  const waiting: Waiter[] = [];
+  for (const waiter of waiters) {
+    if (waiter.doneTarget <= doneCount) waiter.resolve();
+    else waiting.push(waiter);
+  }
+  return waiting;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
