@@ -1,0 +1,117 @@
+// CSV with a header row, as custom logs and VPC flow logs (space separated) are written.
+//
+// The dialect is sniffed from the first lines: a delimiter (tab, comma, semicolon or space)
+// for which the first line reads as a header (two or more distinct names, three or more for
+// space) and every following sampled line has exactly as many fields. A name starts with a
+// letter or underscore and holds letters, digits, `_ - . ( )` (and inner spaces when the
+// delimiter is not a space). With a space delimiter the data rows must also hold at least one
+// value that is not name-like, so a few lines of prose are not taken for a table.
+// A header-less CSV therefore reads as plain lines: its first row is data, not names.
+
+export interface CsvDialect {
+  readonly delimiter: string;
+  readonly header: readonly string[];
+}
+
+const DELIMITERS = ['\t', ',', ';', ' '] as const;
+const MAX_SAMPLE_ROWS = 20;
+const NAME = /^[A-Za-z_][A-Za-z0-9_\-.()]*$/;
+const NAME_WITH_SPACES = /^[A-Za-z_][A-Za-z0-9_\-.() ]*$/;
+
+/** Splits one line into fields; double quotes protect delimiters, `""` is a quote. */
+export function splitCsvLine(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  const collapseRuns = delimiter === ' ';
+  let index = collapseRuns ? skipSpaces(line, 0) : 0;
+
+  while (index <= line.length) {
+    const [field, next] = line[index] === '"'
+      ? readQuoted(line, index, delimiter)
+      : readPlain(line, index, delimiter);
+    fields.push(field);
+    if (next >= line.length) break;
+    index = collapseRuns ? skipSpaces(line, next + 1) : next + 1;
+    if (collapseRuns && index >= line.length) break;
+  }
+  return fields;
+}
+
+function skipSpaces(line: string, from: number): number {
+  let index = from;
+  while (line[index] === ' ') index++;
+  return index;
+}
+
+/** A field up to the delimiter; returns it and the index of that delimiter (or the end). */
+function readPlain(line: string, from: number, delimiter: string): [string, number] {
+  const end = line.indexOf(delimiter, from);
+  const stop = end === -1 ? line.length : end;
+  return [line.slice(from, stop), stop];
+}
+
+function readQuoted(line: string, from: number, delimiter: string): [string, number] {
+  let value = '';
+  let index = from + 1;
+  for (;;) {
+    const quote = line.indexOf('"', index);
+    if (quote === -1) return [value + line.slice(index), line.length];
+    value += line.slice(index, quote);
+    if (line[quote + 1] === '"') {
+      value += '"';
+      index = quote + 2;
+      continue;
+    }
+    // Text between the closing quote and the delimiter is kept, as lenient readers do.
+    const [rest, stop] = readPlain(line, quote + 1, delimiter);
+    return [value + rest, stop];
+  }
+}
+
+function isHeader(fields: readonly string[], delimiter: string): boolean {
+  const minimum = delimiter === ' ' ? 3 : 2;
+  const name = delimiter === ' ' ? NAME : NAME_WITH_SPACES;
+  return (
+    fields.length >= minimum &&
+    fields.every((field) => name.test(field)) &&
+    new Set(fields).size === fields.length
+  );
+}
+
+function fitsRows(rows: readonly string[][], width: number, delimiter: string): boolean {
+  if (rows.length === 0 || rows.some((row) => row.length !== width)) return false;
+  if (delimiter !== ' ') return true;
+  return rows.some((row) => row.some((field) => !NAME.test(field)));
+}
+
+/**
+ * The dialect of `lines` (the first non-blank lines of a text, header first), or undefined
+ * when they do not read as a CSV table with a header row.
+ */
+export function sniffCsv(lines: readonly string[]): CsvDialect | undefined {
+  const [first, ...rest] = lines;
+  if (first === undefined) return undefined;
+  const sample = rest.slice(0, MAX_SAMPLE_ROWS);
+
+  for (const delimiter of DELIMITERS) {
+    const header = splitCsvLine(first, delimiter).map((field) => field.trim());
+    if (!isHeader(header, delimiter)) continue;
+    const rows = sample.map((line) => splitCsvLine(line, delimiter));
+    if (fitsRows(rows, header.length, delimiter)) return { delimiter, header };
+  }
+  return undefined;
+}
+
+/**
+ * One data row keyed by the header. Missing trailing values are left out; values beyond the
+ * header's width are kept in order under `extra_fields`.
+ */
+export function csvRow(line: string, dialect: CsvDialect): Record<string, string | string[]> {
+  const values = splitCsvLine(line, dialect.delimiter);
+  const row: Record<string, string | string[]> = {};
+  const width = Math.min(values.length, dialect.header.length);
+  for (let index = 0; index < width; index++) row[dialect.header[index]!] = values[index]!;
+  if (values.length > dialect.header.length) {
+    row.extra_fields = values.slice(dialect.header.length);
+  }
+  return row;
+}

@@ -1,0 +1,151 @@
+// Text to records, for every text format: JSON (all its layouts), CSV with a header row, and
+// plain lines. The format is decided from the first 64 KiB of the text (detect.ts); the text
+// is then read chunk by chunk, so memory holds one chunk and one record, never the file.
+
+import { type ObjectLocation, ParseError } from '../errors.js';
+import { csvRow, type CsvDialect } from './csv.js';
+import { detectFormat, SAMPLE_CHARS } from './detect.js';
+import { JsonSplitter, JsonSyntaxError, type JsonRecordText } from './json-splitter.js';
+import { isBlankLine, LineSplitter } from './lines.js';
+import { MAX_BATCH_RECORDS, type RawRecord } from './records.js';
+
+export type { RawRecord } from './records.js';
+
+/**
+ * Splits a text (chunks as they are decoded) into records, in batches. Malformed JSON throws
+ * a ParseError naming the object and where in the text it went wrong; the records before it
+ * have already been yielded.
+ */
+export async function* readTextRecords(
+  text: AsyncIterable<string>,
+  location: ObjectLocation,
+): AsyncGenerator<RawRecord[]> {
+  const iterator = text[Symbol.asyncIterator]();
+  const { head, complete } = await readSample(iterator);
+  const chunks = resume(head, iterator);
+  const format = detectFormat(head.join(''), complete);
+
+  switch (format.kind) {
+    case 'empty':
+      await chunks.return(undefined);
+      return;
+    case 'json':
+      yield* readJson(chunks, location);
+      return;
+    case 'csv':
+      yield* readCsv(chunks, format.dialect);
+      return;
+    case 'lines':
+      yield* readLines(chunks);
+      return;
+  }
+}
+
+async function readSample(
+  iterator: AsyncIterator<string>,
+): Promise<{ head: string[]; complete: boolean }> {
+  const head: string[] = [];
+  let length = 0;
+  while (length < SAMPLE_CHARS) {
+    const next = await iterator.next();
+    if (next.done === true) return { head, complete: true };
+    head.push(next.value);
+    length += next.value.length;
+  }
+  return { head, complete: false };
+}
+
+/** The sampled chunks again, then the rest of the text; closes the source when stopped. */
+async function* resume(head: string[], iterator: AsyncIterator<string>): AsyncGenerator<string> {
+  try {
+    yield* head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+function* inBatches<T>(items: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < items.length; start += MAX_BATCH_RECORDS) {
+    yield items.slice(start, start + MAX_BATCH_RECORDS);
+  }
+}
+
+async function* readJson(
+  chunks: AsyncIterable<string>,
+  location: ObjectLocation,
+): AsyncGenerator<RawRecord[]> {
+  const splitter = new JsonSplitter();
+  let recordCount = 0;
+
+  const parseAll = (texts: readonly JsonRecordText[]): RawRecord[] =>
+    texts.map((text) => parseRecord(text, ++recordCount, location));
+
+  try {
+    for await (const chunk of chunks) {
+      const texts = splitter.push(chunk);
+      if (texts.length > 0) yield* inBatches(parseAll(texts));
+    }
+    const last = splitter.end();
+    if (last.length > 0) yield* inBatches(parseAll(last));
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new ParseError(
+      location,
+      `not valid JSON after ${recordCount} records, near character ${error.offset}: ` +
+        error.message,
+      { cause: error },
+    );
+  }
+}
+
+function parseRecord(
+  text: JsonRecordText,
+  position: number,
+  location: ObjectLocation,
+): RawRecord {
+  try {
+    return { kind: 'json', value: JSON.parse(text.text) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ParseError(
+      location,
+      `record ${position} (from character ${text.offset}) is not valid JSON: ${reason}`,
+      { cause: error },
+    );
+  }
+}
+
+async function* nonBlankLines(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+  const splitter = new LineSplitter();
+  for await (const chunk of chunks) {
+    const lines = splitter.push(chunk).filter((line) => !isBlankLine(line));
+    if (lines.length > 0) yield lines;
+  }
+  const last = splitter.end().filter((line) => !isBlankLine(line));
+  if (last.length > 0) yield last;
+}
+
+async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
+  for await (const lines of nonBlankLines(chunks)) {
+    const records = lines.map((text): RawRecord => ({ kind: 'line', text }));
+    yield* inBatches(records);
+  }
+}
+
+async function* readCsv(
+  chunks: AsyncIterable<string>,
+  dialect: CsvDialect,
+): AsyncGenerator<RawRecord[]> {
+  let headerSkipped = false;
+  for await (const lines of nonBlankLines(chunks)) {
+    const rows = headerSkipped ? lines : lines.slice(1);
+    headerSkipped = true;
+    const records = rows.map((line): RawRecord => ({ kind: 'csv', fields: csvRow(line, dialect) }));
+    if (records.length > 0) yield* inBatches(records);
+  }
+}
