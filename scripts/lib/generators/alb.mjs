@@ -18,7 +18,7 @@ const PATHS = [
   [5, ['POST', '/api/checkout']],
   [4, ['GET', '/health']],
   [3, ['GET', '/wp-login.php']],
-  [2, ['GET', "/search?q=1' OR '1'='1"]],
+  [2, ['GET', '/search?q=1%27%20OR%20%271%27%3D%271']],
   [1, ['GET', '/.env']],
 ];
 
