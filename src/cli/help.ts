@@ -17,7 +17,8 @@ const INTRO = [
   '',
 ];
 
-const COLUMN = 34;
+const COLUMN = 30;
+const WIDTH = 96;
 
 export function helpText(): string {
   const wazuh = OPTIONS.filter((spec) => !spec.extension);
@@ -37,6 +38,22 @@ export function helpText(): string {
 function optionLine(spec: OptionSpec): string {
   const spellings = [spec.short, spec.long].filter(Boolean).join(', ');
   const left = `  ${spellings}${takesValue(spec) ? ` ${spec.metavar}` : ''}`;
-  if (left.length < COLUMN) return `${left.padEnd(COLUMN)}${spec.help}`;
-  return `${left}\n${' '.repeat(COLUMN)}${spec.help}`;
+  const [first, ...rest] = wrap(spec.help, WIDTH - COLUMN);
+  const indent = ' '.repeat(COLUMN);
+  const head = left.length < COLUMN ? [left.padEnd(COLUMN) + first] : [left, indent + first];
+  return [...head, ...rest.map((line) => indent + line)].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
 }
