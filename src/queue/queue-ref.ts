@@ -4,7 +4,7 @@
 import { ArgumentError } from '../errors.js';
 
 export type QueueRef =
-  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'name'; readonly name: string; readonly region?: undefined }
   | { readonly kind: 'url'; readonly url: string; readonly name: string; readonly region?: string }
   | { readonly kind: 'arn'; readonly url: string; readonly name: string; readonly region: string };
 
