@@ -12,7 +12,6 @@
 
 import { ArgumentError, ExitCode, WodleError } from '../errors.js';
 import { Logger } from '../log.js';
-import { runSubscriber } from '../run.js';
 import { RunStats } from '../stats.js';
 import { resolveWazuhDir } from '../wazuh/paths.js';
 import { parseCommandLine, type CommandLine } from './args.js';
@@ -65,6 +64,8 @@ async function subscribe(options: SubscriberOptions, baseLogger: Logger): Promis
     void finish(SIGINT_EXIT_CODE);
   });
 
+  // Loaded only here: help and hand-off runs need neither the pipeline nor the AWS SDK.
+  const { runSubscriber } = await import('../run.js');
   progress?.start();
   try {
     return await runSubscriber(options, logger, stats);
