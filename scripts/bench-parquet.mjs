@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// npm run bench:parquet: a benchmark, not a test. Writes one OCSF Parquet file of 200,000 rows
+// (as Security Lake would), puts it in a local S3 (fauxqs on 127.0.0.1), queues its
+// EventBridge "Object Created" event, and runs the real wrapper wodle/aws-s3 as
+// `--subscriber security_lake` against it, with a local STS for the role and a datagram
+// socket playing analysisd. It measures the wodle's peak RSS (VmHWM from /proc) and checks
+// that every row arrived. The last line is:
+//
+//   parquet-bench: rows=N peak_rss_mb=M rows_per_s=R
+//
+//   npm run bench:parquet [-- --rows N] [--row-group N] [--no-build]
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { eventBridgeNotification, startLocalAws } from './lib/local-aws.mjs';
+import { startLocalSts } from './lib/local-sts.mjs';
+import { ocsfParquet } from './lib/ocsf.mjs';
+import { startReceiver } from './lib/receiver.mjs';
+
+const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
+const BUCKET = 'aws-security-data-lake-us-east-1-bench';
+const QUEUE = 'wazuh-security-lake-bench';
+const KEY = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/eventDay=20240307/bench.gz.parquet';
+const ROLE_ARN = 'arn:aws:iam::111122223333:role/wazuh-security-lake-bench';
+const EXTERNAL_ID = 'bench-external-id';
+const TARGET_PEAK_RSS_MB = 200;
+const RSS_SAMPLE_MS = 50;
+/** A hung run still ends. */
+const WODLE_TIMEOUT_MS = 600_000;
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '200000' },
+      'row-group': { type: 'string', default: '20000' },
+      'no-build': { type: 'boolean', default: false },
+    },
+  });
+  const rows = Number(values.rows);
+  const rowGroup = Number(values['row-group']);
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new Error('--rows wants a positive number');
+  if (!Number.isSafeInteger(rowGroup) || rowGroup < 1) throw new Error('--row-group wants a positive number');
+  return { rows, rowGroup, build: !values['no-build'] };
+}
+
+function requirePieces(build) {
+  if (build) {
+    const result = spawnSync('npm', ['run', '--silent', 'build:ts'], { cwd: PROJECT_DIR, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('npm run build:ts failed');
+  }
+  if (!existsSync(WRAPPER)) throw new Error(`the wrapper ${WRAPPER} is missing`);
+  if (!existsSync(join(PROJECT_DIR, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: npm run build');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peak memory of the wodle: the largest VmHWM among the wrapper and every process it starts.
+
+function childrenOf(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
+function peakRssKb(pid) {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function watchPeakRss(rootPid) {
+  const peaks = new Map();
+  const sample = () => {
+    const pending = [rootPid];
+    while (pending.length > 0) {
+      const pid = pending.pop();
+      peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakRssKb(pid)));
+      pending.push(...childrenOf(pid));
+    }
+  };
+  sample();
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return Math.max(...peaks.values());
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function wodleEnvironment(wazuhDir, awsEnv) {
+  return {
+    PATH: process.env.PATH,
+    HOME: wazuhDir,
+    AWS_CONFIG_FILE: join(wazuhDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(wazuhDir, 'no-aws-credentials'),
+    WAZUH_PATH: wazuhDir,
+    ...awsEnv,
+  };
+}
+
+function runWodle(args, env, receiver, rows) {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    // Its own process group, so a timeout ends the wrapper and the node it starts together.
+    const child = spawn(WRAPPER, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const rss = watchPeakRss(child.pid);
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+
+    let allArrivedMs;
+    const arrival = setInterval(() => {
+      if (allArrivedMs === undefined && receiver.count >= rows) allArrivedMs = performance.now() - startedAt;
+    }, 5);
+    const timer = setTimeout(() => process.kill(-child.pid, 'SIGTERM'), WODLE_TIMEOUT_MS);
+
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearInterval(arrival);
+      const seconds = (performance.now() - startedAt) / 1000;
+      resolve({
+        code, signal, seconds,
+        deliverySeconds: (allArrivedMs ?? performance.now() - startedAt) / 1000,
+        peakRssKb: rss.stop(),
+        output: Buffer.concat(output).toString('utf8'),
+      });
+    });
+  });
+}
+
+async function main() {
+  const { rows, rowGroup, build } = parseOptions();
+  requirePieces(build);
+
+  let started = performance.now();
+  const parquet = ocsfParquet(rows, { rowGroupSize: rowGroup });
+  const writeSeconds = (performance.now() - started) / 1000;
+  console.log(`parquet-bench: wrote ${rows} OCSF rows in row groups of ${rowGroup}: ` +
+    `${(parquet.length / 1048576).toFixed(1)} MiB in ${writeSeconds.toFixed(1)} s`);
+
+  const wazuhDir = mkdtempSync(join(tmpdir(), 'parquet-bench-'));
+  mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
+  const aws = await startLocalAws();
+  const sts = await startLocalSts();
+  const receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'), { keep: false });
+  try {
+    const queueUrl = await aws.createQueue(QUEUE);
+    await aws.createBucket(BUCKET);
+    started = performance.now();
+    const size = await aws.putObject(BUCKET, KEY, parquet);
+    await aws.sendMessage(queueUrl, eventBridgeNotification(BUCKET, KEY, size, aws.region));
+    console.log(`parquet-bench: uploaded to ${aws.endpoint} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const args = [
+      '--subscriber', 'security_lake', '--queue', QUEUE,
+      '--iam_role_arn', ROLE_ARN, '--external_id', EXTERNAL_ID,
+      '--sts_endpoint', sts.endpoint, '--service_endpoint', aws.endpoint,
+    ];
+    const run = await runWodle(args, wodleEnvironment(wazuhDir, aws.env), receiver, rows);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    report(run, rows, receiver.count, await aws.queueDepth(queueUrl), sts.requests.length);
+  } finally {
+    receiver.stop();
+    await sts.stop();
+    await aws.stop();
+    rmSync(wazuhDir, { recursive: true, force: true });
+  }
+}
+
+function report(run, rows, received, queueDepth, assumeRoleCalls) {
+  const lastLines = run.output.trim().split('\n').slice(-5);
+  for (const line of lastLines) console.log(`    ${line}`);
+  console.log(`parquet-bench: wodle exit ${run.code ?? run.signal} after ${run.seconds.toFixed(1)} s; ` +
+    `${received} of ${rows} rows arrived in ${run.deliverySeconds.toFixed(1)} s; ` +
+    `${queueDepth} message(s) left; ${assumeRoleCalls} AssumeRole call(s)`);
+
+  const peakRssMb = run.peakRssKb / 1024;
+  const ok = run.code === 0 && received === rows && queueDepth === 0;
+  if (!ok) process.exitCode = 1;
+  if (peakRssMb >= TARGET_PEAK_RSS_MB) console.log(`parquet-bench: peak RSS is over the ${TARGET_PEAK_RSS_MB} MB target`);
+  const rowsPerSecond = Math.round(received / run.deliverySeconds);
+  console.log(`parquet-bench: rows=${received} peak_rss_mb=${peakRssMb.toFixed(0)} rows_per_s=${rowsPerSecond}`);
+}
+
+main().catch((error) => {
+  console.error(`parquet-bench: ${error.message}`);
+  process.exitCode = 1;
+});
