@@ -57,6 +57,36 @@ export class DecompressError extends WodleError {
   }
 }
 
+/** Why an object could not be read from S3. */
+export type ObjectReadFailure = 'notFound' | 'accessDenied' | 'throttled' | 'failed';
+
+/**
+ * An object could not be read from S3: missing (NoSuchKey, NoSuchBucket), forbidden (exit 3),
+ * throttled beyond the SDK's retries (exit 16), or any other failure, the body cut off while
+ * streaming included (exit 12). The message stays in the queue.
+ */
+export class ObjectReadError extends WodleError {
+  readonly failure: ObjectReadFailure;
+  readonly location: ObjectLocation;
+
+  constructor(
+    location: ObjectLocation,
+    failure: ObjectReadFailure,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(objectReadExitCode(failure), `${describeLocation(location)}: ${reason}`, options);
+    this.failure = failure;
+    this.location = location;
+  }
+}
+
+function objectReadExitCode(failure: ObjectReadFailure): ExitCodeValue {
+  if (failure === 'accessDenied') return ExitCode.invalidCredentials;
+  if (failure === 'throttled') return ExitCode.throttled;
+  return ExitCode.unexpected;
+}
+
 /** An object could not be parsed into events. The message stays in the queue. */
 export class ParseError extends WodleError {
   constructor(location: ObjectLocation, reason: string, options?: { cause?: unknown }) {

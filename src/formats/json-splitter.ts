@@ -164,7 +164,8 @@ export class JsonSplitter {
   /** Completes the current record with the chunk's characters before `endIndex`. */
   private finishRecord(chunk: string, endIndex: number): void {
     this.recordPieces.push(chunk.slice(this.recordStartInChunk, endIndex));
-    const text = this.recordPieces.length === 1 ? this.recordPieces[0]! : this.recordPieces.join('');
+    const pieces = this.recordPieces;
+    const text = pieces.length === 1 ? pieces[0]! : pieces.join('');
     this.output.push({ text, offset: this.recordOffset });
     this.recordPieces.length = 0;
     this.inRecord = false;

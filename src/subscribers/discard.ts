@@ -14,7 +14,10 @@ export type DiscardFilter = (record: Readonly<Record<string, unknown>> | string)
 /** The filter for runs without --discard-regex. */
 export const keepEverything: DiscardFilter = () => false;
 
-export function createDiscardFilter(field: string | undefined, regex: RegExp | undefined): DiscardFilter {
+export function createDiscardFilter(
+  field: string | undefined,
+  regex: RegExp | undefined,
+): DiscardFilter {
   if (regex === undefined) return keepEverything;
 
   const matchesAtStart = anchoredMatcher(regex);
