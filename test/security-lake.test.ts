@@ -7,6 +7,8 @@ import type { ObjectRef, WazuhEvent } from '../src/model.js';
 import type { ObjectReader } from '../src/objects/reader.js';
 import { RunStats } from '../src/stats.js';
 import { SecurityLakeSubscriber } from '../src/subscribers/security-lake.js';
+// @ts-expect-error: a plain JavaScript helper of the benchmark, without type declarations.
+import { ocsfParquet } from '../scripts/lib/ocsf.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const haveCorpus = existsSync(CORPUS);
@@ -143,5 +145,48 @@ describe.skipIf(!haveCorpus)('security_lake corpus', () => {
     const rows = (await readBatches('parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet', subscriber)).flat();
     expect(rows).toHaveLength(0);
     expect(stats.eventsDiscarded).toBe(3);
+  });
+});
+
+describe('SecurityLakeSubscriber on a file of many row groups', () => {
+  /** An ObjectReader over bytes in memory that records every range it is asked for. */
+  function memoryReader(bytes: Uint8Array) {
+    const ranges: number[] = [];
+    const reader: ObjectReader = {
+      stream: async () => {
+        throw new Error('security_lake must read by range, not stream');
+      },
+      size: async () => bytes.length,
+      range: async (_ref, start, end) => {
+        ranges.push(end - start);
+        return bytes.slice(start, end);
+      },
+    };
+    return { reader, ranges };
+  }
+
+  it('reads every row by ranges no larger than a row group, in batches of at most 1000', async () => {
+    const bytes: Uint8Array = ocsfParquet(12_000, { rowGroupSize: 2_000 });
+    const { reader, ranges } = memoryReader(bytes);
+    const subscriber = new SecurityLakeSubscriber({ reader });
+
+    let rows = 0;
+    let largestBatch = 0;
+    let first: WazuhEvent | undefined;
+    for await (const batch of subscriber.events({ bucket: BUCKET, key: 'generated.parquet' })) {
+      first ??= batch[0];
+      rows += batch.length;
+      largestBatch = Math.max(largestBatch, batch.length);
+    }
+
+    expect(rows).toBe(12_000);
+    expect(largestBatch).toBe(1000);
+    // First the 4-byte magic and the footer (hyparquet asks for the last 512 KiB, here the
+    // whole file), then one range per row group: six of them, each a sixth of the file.
+    expect(ranges.slice(0, 2)).toEqual([4, bytes.length]);
+    expect(ranges).toHaveLength(2 + 6);
+    expect(Math.max(...ranges.slice(2))).toBeLessThan(bytes.length / 4);
+    expect(first).toMatchObject({ time_dt: '2024-03-07T00:00:00.000Z', metadata: { version: '1.1.0', profiles: ['cloud', 'datetime'] } });
+    expect(typeof first?.type_uid).toBe('number');
   });
 });
