@@ -41,6 +41,7 @@ export class PendingEvents {
  * Up to 1024 datagrams `1:Wazuh-AWS:` + json packed back to back into one buffer, datagram i
  * being data[offsets[i] .. offsets[i+1]), plus how far sending got. Events too long for one
  * datagram are left out here and counted (serializeEvent has normally trimmed them already).
+ * The buffer must hold the longest datagram at 3 bytes per character (about 192 KiB).
  */
 export class DatagramBatch {
   readonly data: Buffer;
@@ -65,10 +66,14 @@ export class DatagramBatch {
   /** Moves events from the queue into the batch until it is full or the queue empty. */
   fill(pending: PendingEvents): void {
     for (let json = pending.peek(); json !== undefined; json = pending.peek()) {
-      if (this.size === MAX_DATAGRAMS_PER_BATCH || !this.append(json)) return;
+      const fits = fitsDatagram(json);
+      if (fits && !this.hasRoomFor(json)) return;
+
       pending.shift();
       this.events++;
       this.chars += json.length;
+      if (fits) this.pack(json);
+      else this.tooLarge++;
     }
   }
 
@@ -88,23 +93,21 @@ export class DatagramBatch {
     this.skipped = 0;
   }
 
-  /** Packs one event; false when the buffer has no room left for it. */
-  private append(json: string): boolean {
-    if (!fitsDatagram(json)) {
-      this.tooLarge++;
-      return true;
-    }
+  /** Whether one more datagram fits, without counting its bytes exactly. */
+  private hasRoomFor(json: string): boolean {
+    if (this.size === MAX_DATAGRAMS_PER_BATCH) return false;
 
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes, so that much room always suffices.
+    const room = this.data.length - this.offsets[this.size]! - HEADER_BYTES.length;
+    return json.length * 3 <= room;
+  }
+
+  /** One write per event: measured faster than joining the batch into one string first. */
+  private pack(json: string): void {
     const start = this.offsets[this.size]!;
-    const jsonStart = start + HEADER_BYTES.length;
-    // A UTF-16 code unit needs at most 3 bytes; count exactly only when that bound is too big.
-    const room = this.data.length - jsonStart;
-    if (json.length * 3 > room && Buffer.byteLength(json) > room) return false;
-
     this.data.set(HEADER_BYTES, start);
-    const written = this.data.write(json, jsonStart, 'utf8');
+    const written = this.data.write(json, start + HEADER_BYTES.length, 'utf8');
     this.size++;
-    this.offsets[this.size] = jsonStart + written;
-    return true;
+    this.offsets[this.size] = start + HEADER_BYTES.length + written;
   }
 }

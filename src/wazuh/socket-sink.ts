@@ -33,7 +33,7 @@ export interface SocketSinkOptions {
   readonly sendTimeoutMs?: number;
   /** write() waits while more than this many characters of events are queued. 4 Mi. */
   readonly maxQueuedChars?: number;
-  /** Size of each of the two batch buffers. Default 2 MiB. */
+  /** Size of each of the two batch buffers. Default 4 MiB. */
   readonly batchBytes?: number;
   /** SO_SNDBUF to ask for; the kernel default when unset. */
   readonly sendBufferBytes?: number;
@@ -88,7 +88,7 @@ export class WazuhSocketSink implements EventSink {
     this.maxQueuedChars = options.maxQueuedChars ?? 4 * 1024 * 1024;
     this.sendBufferBytes = options.sendBufferBytes;
     this.addon = options.addon ?? loadDatagramAddon();
-    const batchBytes = options.batchBytes ?? 2 * 1024 * 1024;
+    const batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
     this.batches = [new DatagramBatch(batchBytes), new DatagramBatch(batchBytes)];
   }
 
@@ -170,9 +170,8 @@ export class WazuhSocketSink implements EventSink {
   private async sendAll(batch: DatagramBatch): Promise<void> {
     while (batch.next < batch.size) {
       try {
-        const fd = this.fd;
         batch.next += await this.addon.sendBatchAsync(
-          fd,
+          this.fd,
           batch.data,
           batch.offsets,
           batch.next,
