@@ -1,0 +1,111 @@
+// One subscriber run, start to end: check the AWS settings, open the sink (so a stopped Wazuh
+// is exit 11 before any AWS request), get credentials, find the queue, drain it, and close
+// with one summary line. Errors that end the run are thrown as WodleErrors for the CLI.
+
+import { createAwsClients, type AwsClients } from './aws/clients.js';
+import { mapAwsError } from './aws/errors.js';
+import type { SubscriberOptions } from './cli/options.js';
+import type { Logger } from './log.js';
+import { parseNotification } from './notifications/index.js';
+import { S3ObjectReader } from './objects/s3-reader.js';
+import { CountingSink } from './pipeline/counting-sink.js';
+import { DEFAULT_DRAIN_SETTINGS, drainQueue } from './pipeline/drain-queue.js';
+import { summaryLine } from './pipeline/summary.js';
+import { parseQueueRef, type QueueRef } from './queue/queue-ref.js';
+import { SqsQueue } from './queue/sqs-queue.js';
+import type { RunStats } from './stats.js';
+import { createDiscardFilter } from './subscribers/discard.js';
+import { createSubscriber } from './subscribers/index.js';
+import { FileSink } from './wazuh/file-sink.js';
+import { serializeEvents } from './wazuh/frame.js';
+import { queueSocketPath, resolveWazuhDir } from './wazuh/paths.js';
+import type { EventSink } from './wazuh/sink.js';
+import { WazuhSocketSink } from './wazuh/socket-sink.js';
+
+/** Resolves with 0 or the exit code of the first message that failed. */
+export async function runSubscriber(
+  options: SubscriberOptions,
+  logger: Logger,
+  stats: RunStats,
+): Promise<number> {
+  const queueRef = parseQueueRef(options.queue);
+  const aws = await createAwsClients({ ...options, queueRegion: queueRef.region });
+  try {
+    const sink = await openSink(options, stats);
+    try {
+      const exitCode = await drain(options, { aws, sink, queueRef, logger, stats });
+      await sink.close();
+      return exitCode;
+    } catch (error) {
+      await closeQuietly(sink);
+      throw error;
+    } finally {
+      logger.info(summaryLine(stats));
+    }
+  } finally {
+    aws.destroy();
+  }
+}
+
+interface RunContext {
+  readonly aws: AwsClients;
+  readonly sink: EventSink;
+  readonly queueRef: QueueRef;
+  readonly logger: Logger;
+  readonly stats: RunStats;
+}
+
+async function drain(options: SubscriberOptions, run: RunContext): Promise<number> {
+  const { aws, sink, logger, stats } = run;
+  await checkCredentials(aws, options);
+
+  const queue = await SqsQueue.open(aws.sqs, run.queueRef);
+  const visibilityTimeoutSec = await queue.visibilityTimeoutSec();
+  logger.debug(1, `Reading queue ${queue.label} in ${aws.region} (visibility ${visibilityTimeoutSec} s)`);
+
+  const reader = new S3ObjectReader({ s3: aws.s3, stats });
+  const discard = createDiscardFilter(options.discardField, options.discardRegex);
+  const subscriber = await createSubscriber(options.subscriber, { reader, stats, discard, logger });
+  const deps = {
+    queue, sink, logger, stats, parseNotification, serializeEvents,
+    events: subscriber.events.bind(subscriber),
+  };
+  return drainQueue(deps, {
+    ...DEFAULT_DRAIN_SETTINGS,
+    skipOnError: options.skipOnError,
+    deleteMessages: options.dryRunOutput === undefined,
+    visibilityTimeoutSec,
+  });
+}
+
+/** Analysisd's socket, or the dry-run file. Throws exit 11 when Wazuh is not running. */
+async function openSink(options: SubscriberOptions, stats: RunStats): Promise<EventSink> {
+  if (options.dryRunOutput !== undefined) {
+    return new CountingSink(await FileSink.open(options.dryRunOutput), stats);
+  }
+
+  const sink = new WazuhSocketSink({ socketPath: queueSocketPath(resolveWazuhDir()), stats });
+  await sink.open();
+  return sink;
+}
+
+/** The run already failed and says why; closing now only releases the socket or file. */
+async function closeQuietly(sink: EventSink): Promise<void> {
+  await sink.close().catch(() => undefined);
+}
+
+/** Resolves the credentials once, up front, so bad ones end the run before any message. */
+async function checkCredentials(aws: AwsClients, options: SubscriberOptions): Promise<void> {
+  try {
+    await aws.credentials();
+  } catch (error) {
+    throw mapAwsError(error, 'credentials', describeCredentialSource(options));
+  }
+}
+
+function describeCredentialSource(options: SubscriberOptions): string {
+  const base = options.awsProfile === undefined
+    ? 'default credential chain'
+    : `profile ${options.awsProfile}`;
+  return options.iamRoleArn === undefined ? base : `role ${options.iamRoleArn} via ${base}`;
+}
