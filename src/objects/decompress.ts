@@ -1,23 +1,19 @@
 // From the bytes as stored to the bytes of the log, choosing the decompression by the
 // object's first bytes, never by its key (a `.gz` key may hold plain text and a `.json` key
 // gzip):
-//   - `1f 8b`: gzip. Several members back to back are read as one stream. Bytes after the
-//     last member that do not start another member are ignored (zlib's rule): the data
-//     before them was complete and its CRC checked. A stream that ends early, inside the
-//     deflate data or before the 8-byte trailer, is a DecompressError: without the trailer
-//     the CRC cannot be checked, and zlib cannot tell the two cases apart.
-//   - `PK 03 04` (or the end record `PK 05 06` of an empty archive): zip, one part per file.
+//   - `1f 8b`: gzip, member by member (gzip.ts says what is kept when the end is damaged);
+//   - `PK 03 04` (or the end record `PK 05 06` of an empty archive): zip, one part per file;
 //   - the Snappy framing format (`ff 06 00 00 sNaPpY`, Firehose's SNAPPY option): not
-//     supported, a DecompressError. A raw Snappy block has no signature and reads as text.
+//     supported, a DecompressError. A raw Snappy block has no signature and reads as text;
 //   - anything else, the empty object included: plain bytes.
 // Everything streams: memory holds a chunk, never the object.
 
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { DecompressError, type ObjectLocation, WodleError } from '../errors.js';
+import { DecompressError, type ObjectLocation } from '../errors.js';
 import { ByteSource } from './byte-source.js';
+import { gunzipFrom, isGzipSignature, type WarningSink } from './gzip.js';
 import { isZipSignature, type ObjectPart, readZipEntries } from './zip.js';
 
+export type { WarningSink } from './gzip.js';
 export type { ObjectPart } from './zip.js';
 
 export type Compression = 'gzip' | 'zip' | 'snappy-framed' | 'none';
@@ -28,7 +24,7 @@ const SIGNATURE_BYTES = SNAPPY_STREAM_IDENTIFIER.length;
 
 /** The compression the first bytes of an object announce (give ten bytes, if there are). */
 export function detectCompression(head: Uint8Array): Compression {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (isGzipSignature(head)) return 'gzip';
   if (isZipSignature(head)) return 'zip';
   if (SNAPPY_STREAM_IDENTIFIER.equals(head.subarray(0, SIGNATURE_BYTES))) return 'snappy-framed';
   return 'none';
@@ -41,12 +37,13 @@ export function detectCompression(head: Uint8Array): Compression {
 export async function* decompress(
   stored: AsyncIterable<Uint8Array>,
   location: ObjectLocation,
+  warn: WarningSink = () => {},
 ): AsyncGenerator<ObjectPart> {
   const source = new ByteSource(stored);
   try {
     switch (detectCompression(await source.peek(SIGNATURE_BYTES))) {
       case 'gzip':
-        yield { bytes: gunzip(source.chunks(), location) };
+        yield { bytes: gunzipFrom(source, location, warn) };
         return;
       case 'zip':
         yield* readZipEntries(source, location);
@@ -59,23 +56,5 @@ export async function* decompress(
     }
   } finally {
     await source.close();
-  }
-}
-
-async function* gunzip(
-  compressed: AsyncIterable<Uint8Array>,
-  location: ObjectLocation,
-): AsyncGenerator<Uint8Array> {
-  const output = pipeline(Readable.from(compressed), createGunzip(), () => {
-    // Failures reach the reader through the iteration below.
-  });
-  try {
-    yield* output;
-  } catch (error) {
-    if (error instanceof WodleError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DecompressError(location, `gzip data is corrupt or truncated: ${reason}`, {
-      cause: error,
-    });
   }
 }

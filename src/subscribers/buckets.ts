@@ -11,15 +11,16 @@
 //
 // readObjectRecords is the reading half on its own (S3 bytes -> decompress -> decode ->
 // records), for every subscriber that reads text logs (security_hub uses it too):
-//   readObjectRecords(reader, ref, signal): AsyncIterable<readonly RawRecord[]>
+//   readObjectRecords(reader, ref, signal?, warn?): AsyncIterable<readonly RawRecord[]>
 // It yields records in batches as the object streams in and throws DecompressError or
 // ParseError naming the object; batches yielded before an error are complete and valid.
+// `warn` hears about damaged data that was still kept (see objects/gzip.ts), once each.
 
 import { decodeText } from '../formats/text.js';
 import { readTextRecords, type RawRecord } from '../formats/index.js';
 import { Logger } from '../log.js';
 import type { ObjectRef, WazuhEvent } from '../model.js';
-import { decompress } from '../objects/decompress.js';
+import { decompress, type WarningSink } from '../objects/decompress.js';
 import type { ObjectReader } from '../objects/reader.js';
 import type { RunStats } from '../stats.js';
 import { type DiscardFilter, keepEverything } from './discard.js';
@@ -42,9 +43,10 @@ export async function* readObjectRecords(
   reader: ObjectReader,
   ref: ObjectRef,
   signal?: AbortSignal,
+  warn?: WarningSink,
 ): AsyncGenerator<RawRecord[]> {
   const stored = await reader.stream(ref, signal);
-  for await (const part of decompress(stored, ref)) {
+  for await (const part of decompress(stored, ref, warn)) {
     yield* readTextRecords(decodeText(part.bytes), ref);
   }
 }
@@ -78,7 +80,8 @@ export class BucketsSubscriber implements Subscriber {
     }
 
     const logInfo = { log_file: ref.key, s3bucket: ref.bucket };
-    for await (const records of readObjectRecords(this.reader, ref, signal)) {
+    const warn = (message: string): void => this.logger.warning(message);
+    for await (const records of readObjectRecords(this.reader, ref, signal, warn)) {
       const events = this.shapeAll(records, logInfo);
       if (events.length > 0) yield events;
     }
