@@ -94,7 +94,7 @@ describe('draining the queue', () => {
     expect(code).toBe(ExitCode.parseFailed);
     expect(queue.deleted.sort()).toEqual(['ok1', 'ok2']);
     expect(errorLines(run.lines)).toEqual([
-      'ERROR: s3://logs/broken.json: not JSON at byte 7 (message bad, received 4 times); ' +
+      'ERROR: s3://logs/broken.json: not JSON at byte 7 (message bad, receive count 4); ' +
         'left in the queue',
     ]);
     expect(run.stats.messagesFailed).toBe(1);
@@ -109,7 +109,7 @@ describe('draining the queue', () => {
     expect(code).toBe(ExitCode.unexpected);
     expect(run.queue.deleted).toEqual([]);
     const [line] = errorLines(run.lines);
-    expect(line).toContain('Message junk (received 7 times)');
+    expect(line).toContain('Message junk (receive count 7)');
     expect(line).toContain(`body starts: ${body.slice(0, 200)}`);
     expect(line).not.toContain(body.slice(0, 201));
   });

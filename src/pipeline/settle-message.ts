@@ -61,7 +61,7 @@ function reportFailure(
     return;
   }
 
-  const received = `received ${message.receiveCount} times`;
+  const received = `receive count ${message.receiveCount}`;
   if (result.stage === 'body') {
     const excerpt = message.body.slice(0, BODY_EXCERPT_CHARS);
     logger.error(

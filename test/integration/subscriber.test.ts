@@ -1,0 +1,167 @@
+// End to end: the real wrapper and program against fauxqs on 127.0.0.1, with a datagram
+// socket at <tmp>/queue/sockets/queue playing analysisd.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// @ts-expect-error plain JavaScript helper without type declarations
+import { s3Notification, startLocalAws } from '../../scripts/lib/local-aws.mjs';
+// @ts-expect-error plain JavaScript helper without type declarations
+import { startLocalSts } from '../../scripts/lib/local-sts.mjs';
+// @ts-expect-error plain JavaScript helper without type declarations
+import { startReceiver } from '../../scripts/lib/receiver.mjs';
+import { missingBuild, runWodle, wodleEnv, type WodleRun } from '../support/wodle-process.js';
+import { type LocalAws, type Receiver, datagramsOfBucket } from '../support/local-harness.js';
+
+const buildProblem = missingBuild();
+if (buildProblem !== undefined) console.log(`skipping end-to-end tests: ${buildProblem}`);
+
+describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
+  let aws: LocalAws;
+  let receiver: Receiver;
+  let wazuhDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    wazuhDir = mkdtempSync(join(tmpdir(), 'wodle-e2e-'));
+    mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
+    receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
+    aws = await startLocalAws();
+    env = wodleEnv(aws.env, wazuhDir);
+  });
+
+  afterAll(async () => {
+    receiver?.stop();
+    await aws?.stop();
+    rmSync(wazuhDir, { recursive: true, force: true });
+  });
+
+  const subscribe = (queue: string, extra: string[] = [], runEnv = env): Promise<WodleRun> =>
+    runWodle(['--subscriber', 'buckets', '--queue', queue, ...extra], runEnv);
+
+  it('sends every event with the Wazuh envelope, deletes the messages, and decodes odd keys', async () => {
+    const queueUrl = await aws.createQueue('e2e-keys');
+    await aws.createBucket('e2e-keys');
+    const keys = ['plain/app.jsonl', 'with space/a+b café.log', 'ümlaut/€ & = ?.json'];
+    for (const key of keys) {
+      await aws.putAndNotify(queueUrl, 'e2e-keys', key, '{"n":1}\n{"n":2}\n{"n":3}\n');
+    }
+
+    const run = await subscribe('e2e-keys');
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const events = datagramsOfBucket(receiver, 'e2e-keys');
+    expect(events).toHaveLength(9);
+    for (const event of events) {
+      expect(event.integration).toBe('aws');
+      expect(event.aws.source).toBe('custom');
+    }
+    const perKey = new Map<string, number>();
+    for (const event of events) {
+      perKey.set(event.aws.log_info.log_file, (perKey.get(event.aws.log_info.log_file) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(perKey)).toEqual(Object.fromEntries(keys.map((key) => [key, 3])));
+    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(run.lines.filter((line) => line.startsWith('ERROR:'))).toEqual([]);
+    expect(run.lines.at(-1)).toMatch(/^INFO: Processed 3 messages \(3 deleted\), 3 objects, 9 events/);
+  });
+
+  it('goes on past a broken object and an unreadable body, and leaves only those', async () => {
+    const queueUrl = await aws.createQueue('e2e-broken', { VisibilityTimeout: '60' });
+    await aws.createBucket('e2e-broken');
+    await aws.putAndNotify(queueUrl, 'e2e-broken', 'good-1.jsonl', '{"g":1}\n{"g":2}\n');
+    const truncatedGzip = gzipPrefix('{"never":"complete"}\n'.repeat(200));
+    await aws.putAndNotify(queueUrl, 'e2e-broken', 'broken/cut.json.gz', truncatedGzip);
+    await aws.sendMessage(queueUrl, 'this is { not a notification');
+    await aws.sendMessage(queueUrl, s3Notification('e2e-broken', 'missing/object.log', 10));
+    await aws.putAndNotify(queueUrl, 'e2e-broken', 'good-2.log', 'line one\nline two\nline three\n');
+
+    const run = await subscribe('e2e-broken');
+
+    expect([8, 9, 12]).toContain(run.exitCode);
+    const files = datagramsOfBucket(receiver, 'e2e-broken').map((event) => event.aws.log_info.log_file);
+    expect(files.filter((file) => file === 'good-1.jsonl')).toHaveLength(2);
+    expect(files.filter((file) => file === 'good-2.log')).toHaveLength(3);
+    const errors = run.lines.filter((line) => line.startsWith('ERROR:'));
+    expect(errors).toHaveLength(3);
+    expect(errors.some((line) => line.includes('s3://e2e-broken/broken/cut.json.gz'))).toBe(true);
+    expect(errors.some((line) => line.includes('s3://e2e-broken/missing/object.log'))).toBe(true);
+    expect(errors.some((line) => line.includes('body starts: this is { not a notification')))
+      .toBe(true);
+    expect(await aws.queueDepth(queueUrl)).toBe(3);
+  });
+
+  it('ends with exit 11 before touching the queue when Wazuh is not running', async () => {
+    const queueUrl = await aws.createQueue('e2e-no-wazuh');
+    await aws.createBucket('e2e-no-wazuh');
+    await aws.putAndNotify(queueUrl, 'e2e-no-wazuh', 'a.log', 'x\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'wodle-no-wazuh-'));
+
+    const run = await subscribe('e2e-no-wazuh', [], wodleEnv(aws.env, elsewhere));
+    rmSync(elsewhere, { recursive: true, force: true });
+
+    expect(run.exitCode).toBe(11);
+    expect(run.lines.find((line) => line.startsWith('ERROR:'))).toContain('Wazuh must be running');
+    expect(await visibleMessages(aws, queueUrl)).toBe(1);
+  });
+
+  it('ends with exit 20 when the queue does not exist', async () => {
+    const run = await subscribe('e2e-no-such-queue');
+
+    expect(run.exitCode).toBe(20);
+    expect(run.lines.find((line) => line.startsWith('ERROR:'))).toContain('e2e-no-such-queue');
+  });
+
+  it('assumes the IAM role through --sts_endpoint with session WazuhLogParsing', async () => {
+    const sts = await startLocalSts();
+    const queueUrl = await aws.createQueue('e2e-role');
+    await aws.createBucket('e2e-role');
+    await aws.putAndNotify(queueUrl, 'e2e-role', 'r.log', 'one\ntwo\n');
+    const roleArn = 'arn:aws:iam::111122223333:role/wazuh-subscriber';
+
+    const run = await subscribe('e2e-role', [
+      '--iam_role_arn', roleArn, '--external_id', 'wazuh-ext', '--iam_role_duration', '900',
+      '--sts_endpoint', sts.endpoint,
+    ]);
+    await sts.stop();
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(sts.requests).toEqual([expect.objectContaining({
+      action: 'AssumeRole', roleArn, sessionName: 'WazuhLogParsing', externalId: 'wazuh-ext',
+      durationSeconds: 900,
+    })]);
+    expect(datagramsOfBucket(receiver, 'e2e-role')).toHaveLength(2);
+  });
+
+  it('ends with exit 3 when STS refuses the role, before any message is received', async () => {
+    const sts = await startLocalSts({ deny: true });
+    const queueUrl = await aws.createQueue('e2e-role-denied');
+    await aws.sendMessage(queueUrl, s3Notification('e2e-role-denied', 'x.log', 1));
+
+    const run = await subscribe('e2e-role-denied', [
+      '--iam_role_arn', 'arn:aws:iam::111122223333:role/nope', '--sts_endpoint', sts.endpoint,
+    ]);
+    await sts.stop();
+
+    expect(run.exitCode).toBe(3);
+    expect(await visibleMessages(aws, queueUrl)).toBe(1);
+  });
+});
+
+async function visibleMessages(aws: LocalAws, queueUrl: string): Promise<number> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({
+    QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'],
+  }));
+  return Number(Attributes?.ApproximateNumberOfMessages);
+}
+
+/** A gzip stream cut in half: its header is valid, its data ends early. */
+function gzipPrefix(text: string): Buffer {
+  const whole = gzipSync(text);
+  return whole.subarray(0, Math.floor(whole.length / 2));
+}
