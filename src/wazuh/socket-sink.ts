@@ -8,7 +8,9 @@
 // - Backpressure: the send waits on a thread-pool thread for analysisd to drain (never on the
 //   event loop); a wait longer than sendTimeoutMs counts as a retry and is tried again, with
 //   a short growing pause, forever: nothing is dropped. write() resolves only while the queue
-//   holds less than maxQueuedChars, so readers slow down with analysisd.
+//   holds at most maxQueuedEvents and maxQueuedChars, so readers slow down with analysisd.
+//   The default queue is three batches: one in the kernel, one packed, one filling. A deeper
+//   queue only adds memory, and lets a writer that never yields starve the send completions.
 // - analysisd restarting (socket gone, refused or disconnected): reconnect with backoff for at
 //   most reconnectWindowMs, then fail with WazuhUnreachableError (exit 11); events not yet
 //   taken by the kernel stay unsent, and every later write() and flush() rejects.
@@ -18,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { WazuhSendError, WazuhUnreachableError } from '../errors.js';
 import type { RunStats } from '../stats.js';
-import { DatagramBatch, PendingEvents } from './datagram-batch.js';
+import { DatagramBatch, MAX_DATAGRAMS_PER_BATCH, PendingEvents } from './datagram-batch.js';
 import { isSystemError, loadDatagramAddon, type DatagramAddon } from './native.js';
 import type { EventSink } from './sink.js';
 
@@ -31,7 +33,9 @@ export interface SocketSinkOptions {
   readonly reconnectWindowMs?: number;
   /** How long one send waits for analysisd to make room before it counts a retry. 100 ms. */
   readonly sendTimeoutMs?: number;
-  /** write() waits while more than this many characters of events are queued. 4 Mi. */
+  /** write() waits while more events than this are queued. Default 3072. */
+  readonly maxQueuedEvents?: number;
+  /** write() waits while more characters of events than this are queued. Default 8 Mi. */
   readonly maxQueuedChars?: number;
   /** Size of each of the two batch buffers. Default 4 MiB. */
   readonly batchBytes?: number;
@@ -63,6 +67,7 @@ export class WazuhSocketSink implements EventSink {
   private readonly stats: RunStats;
   private readonly reconnectWindowMs: number;
   private readonly sendTimeoutMs: number;
+  private readonly maxQueuedEvents: number;
   private readonly maxQueuedChars: number;
   private readonly sendBufferBytes: number | undefined;
   private readonly addon: DatagramAddon;
@@ -85,7 +90,8 @@ export class WazuhSocketSink implements EventSink {
     this.stats = options.stats;
     this.reconnectWindowMs = options.reconnectWindowMs ?? 60_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 100;
-    this.maxQueuedChars = options.maxQueuedChars ?? 4 * 1024 * 1024;
+    this.maxQueuedEvents = options.maxQueuedEvents ?? 3 * MAX_DATAGRAMS_PER_BATCH;
+    this.maxQueuedChars = options.maxQueuedChars ?? 8 * 1024 * 1024;
     this.sendBufferBytes = options.sendBufferBytes;
     this.addon = options.addon ?? loadDatagramAddon();
     const batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
@@ -116,7 +122,7 @@ export class WazuhSocketSink implements EventSink {
     for (const json of events) this.queuedChars += json.length;
     this.startPump();
 
-    if (this.queuedChars <= this.maxQueuedChars) return Promise.resolve();
+    if (this.hasRoom()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.roomWaiters.push({ doneTarget: 0, resolve, reject });
     });
@@ -138,6 +144,11 @@ export class WazuhSocketSink implements EventSink {
       this.closeSocket();
       this.opened = false;
     }
+  }
+
+  private hasRoom(): boolean {
+    const queuedEvents = this.writtenCount - this.doneCount;
+    return queuedEvents <= this.maxQueuedEvents && this.queuedChars <= this.maxQueuedChars;
   }
 
   private startPump(): void {
@@ -254,7 +265,7 @@ export class WazuhSocketSink implements EventSink {
     this.queuedChars -= batch.chars;
     batch.clear();
 
-    if (this.queuedChars <= this.maxQueuedChars) this.roomWaiters = resolveAll(this.roomWaiters);
+    if (this.hasRoom()) this.roomWaiters = resolveAll(this.roomWaiters);
     this.flushWaiters = resolveReached(this.flushWaiters, this.doneCount);
   }
 
