@@ -1,0 +1,122 @@
+// Runs of the real wrapper against a local fauxqs S3/SQS on 127.0.0.1: the dry run (events as
+// JSON lines, no message deleted) and SIGINT (exit 2 with one ERROR line, as Wazuh's wodle).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// @ts-expect-error: plain JavaScript helper without type declarations
+import { startLocalAws } from '../scripts/lib/local-aws.mjs';
+// @ts-expect-error: plain JavaScript helper without type declarations
+import { startReceiver } from '../scripts/lib/receiver.mjs';
+
+const WRAPPER = resolve(import.meta.dirname, '..', 'wodle/aws-s3');
+const BUCKET = 'cli-run-logs';
+const JSON_LINES = '{"id":1,"action":"allow"}\n{"id":2,"action":"deny"}\n{"id":3,"action":"allow"}\n';
+const PLAIN_LINES = 'first line\nsecond line\n';
+const EVENTS_IN_QUEUE = 5;
+
+/** What this test uses of scripts/lib/local-aws.mjs. */
+interface LocalAws {
+  readonly env: Record<string, string>;
+  createBucket(name: string): Promise<void>;
+  createQueue(name: string): Promise<string>;
+  putAndNotify(queueUrl: string, bucket: string, key: string, body: string): Promise<number>;
+  queueDepth(queueUrl: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+let aws: LocalAws;
+let wazuhDir: string;
+
+beforeAll(async () => {
+  aws = await startLocalAws();
+  await aws.createBucket(BUCKET);
+  wazuhDir = mkdtempSync(join(tmpdir(), 'cli-run-wazuh-'));
+});
+
+afterAll(async () => {
+  await aws?.stop();
+  rmSync(wazuhDir, { recursive: true, force: true });
+});
+
+function wodleEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, WAZUH_PATH: wazuhDir, ...aws.env };
+}
+
+/** Asynchronous: fauxqs serves from this process, so the test must not block while it runs. */
+function runWrapper(args: readonly string[]): Promise<{ status: number | null; stdout: string }> {
+  const child = spawn(WRAPPER, args, { env: wodleEnv() });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  return new Promise((resolveRun) => child.on('close', (status) => resolveRun({ status, stdout })));
+}
+
+async function queueWithTwoObjects(name: string): Promise<string> {
+  const queueUrl = await aws.createQueue(name);
+  await aws.putAndNotify(queueUrl, BUCKET, `${name}/waf.jsonl`, JSON_LINES);
+  await aws.putAndNotify(queueUrl, BUCKET, `${name}/app.log`, PLAIN_LINES);
+  return queueUrl;
+}
+
+describe('a dry run', () => {
+  it('writes every event as one JSON line to --output and deletes no message', async () => {
+    const queueUrl = await queueWithTwoObjects('dry-run-file');
+    const output = join(wazuhDir, 'events.jsonl');
+    const args = ['-sb', 'buckets', '-q', 'dry-run-file', '--output', output];
+
+    const result = await runWrapper(args);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toMatch(/^ERROR:/m);
+    const events = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(events).toHaveLength(EVENTS_IN_QUEUE);
+    expect(events.map((event) => event.aws.log_info.s3bucket))
+      .toEqual(Array(EVENTS_IN_QUEUE).fill(BUCKET));
+    expect(await aws.queueDepth(queueUrl)).toBe(2);
+  });
+
+  it('writes the events to stdout with --dry-run alone, between the log lines', async () => {
+    await queueWithTwoObjects('dry-run-stdout');
+    const args = ['--subscriber', 'buckets', '--queue', 'dry-run-stdout', '--dry-run'];
+
+    const result = await runWrapper(args);
+
+    expect(result.status).toBe(0);
+    const eventLines = result.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(eventLines.map((line) => JSON.parse(line).integration))
+      .toEqual(Array(EVENTS_IN_QUEUE).fill('aws'));
+  });
+});
+
+describe('SIGINT', () => {
+  it('ends a run waiting on an empty queue with exit 2 and "ERROR: SIGINT received."', async () => {
+    await aws.createQueue('sigint-empty');
+    mkdirSync(join(wazuhDir, 'queue/sockets'), { recursive: true });
+    const receiver = startReceiver(join(wazuhDir, 'queue/sockets/queue'));
+    try {
+      const child = spawn(WRAPPER, ['-sb', 'buckets', '-q', 'sigint-empty', '-d', '1'], {
+        env: wodleEnv(),
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8');
+      const started = new Promise<void>((resolveStarted) => {
+        child.stdout.on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('Reading queue')) resolveStarted();
+        });
+      });
+      const exited = new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+
+      await started;
+      child.kill('SIGINT');
+
+      expect(await exited).toBe(2);
+      expect(stdout).toMatch(/^ERROR: SIGINT received\.$/m);
+    } finally {
+      receiver.stop();
+    }
+  });
+});
