@@ -5,6 +5,7 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js';
 import { mapAwsError } from './aws/errors.js';
 import type { SubscriberOptions } from './cli/options.js';
+import { ExitCode, WodleError } from './errors.js';
 import type { Logger } from './log.js';
 import { parseNotification } from './notifications/index.js';
 import { S3ObjectReader } from './objects/s3-reader.js';
@@ -32,14 +33,17 @@ export async function runSubscriber(
   const aws = await createAwsClients({ ...options, queueRegion: queueRef.region });
   try {
     const sink = await openSink(options, stats);
+    const watchdog = watchForStall();
     try {
-      const exitCode = await drain(options, { aws, sink, queueRef, logger, stats });
+      const draining = drain(options, { aws, sink, queueRef, logger, stats });
+      const exitCode = await Promise.race([draining, watchdog.stalled]);
       await sink.close();
       return exitCode;
     } catch (error) {
       await closeQuietly(sink);
       throw error;
     } finally {
+      watchdog.stop();
       logger.info(summaryLine(stats));
     }
   } finally {
@@ -108,4 +112,24 @@ function describeCredentialSource(options: SubscriberOptions): string {
     ? 'default credential chain'
     : `profile ${options.awsProfile}`;
   return options.iamRoleArn === undefined ? base : `role ${options.iamRoleArn} via ${base}`;
+}
+
+/**
+ * Turns a stage that can never finish (a promise nothing will settle, with no timer or socket
+ * left to wait on) into a reported error. Without this, Node ends such a process on its own
+ * with exit 13 ("unsettled top-level await") and no output, which wazuh-modulesd would read
+ * as a failure to send to Wazuh. The messages still in processing stay in the queue.
+ */
+function watchForStall(): { stalled: Promise<never>; stop(): void } {
+  let onBeforeExit = (): void => {};
+  const stalled = new Promise<never>((_resolve, reject) => {
+    onBeforeExit = () => reject(new WodleError(
+      ExitCode.unexpected,
+      'Processing stalled: a message never finished (internal error); it stays in the queue',
+    ));
+    process.once('beforeExit', onBeforeExit);
+  });
+  stalled.catch(() => undefined);
+
+  return { stalled, stop: () => process.off('beforeExit', onBeforeExit) };
 }
