@@ -78,6 +78,7 @@ const RUN_ERRORS: ReadonlyArray<readonly [string[], number, string]> = [
   [['-sb', 'security_lake', '-i', ROLE, '-x', 'e'], 21, 'ERROR: Used a subscriber (security_lake) but no --queue provided.'],
   [['-sb', 'security_lake', '-q', 'q', '-i', ROLE], 21, 'ERROR: Used a subscriber (security_lake) but no --external_id provided.'],
   [['-sb', 'buckets'], 21, 'ERROR: Used a subscriber (buckets) but no --queue provided.'],
+  [['-sb', 'buckets', '-q', 'q', '--output', '/nonexistent-dir/x.jsonl'], 1, 'ERROR: Unknown error: cannot open --output file'],
   [['-b', 'my-logs'], 12, "ERROR: bucket runs need Wazuh's Python aws-s3 wodle"],
   [['-sr', 'cloudwatchlogs', '-r', 'us-east-1'], 12, "ERROR: service runs need Wazuh's Python aws-s3 wodle"],
 ];
@@ -125,6 +126,21 @@ describe('wodle/aws-s3 starts valid subscriber runs', () => {
     expect(result.stdout.split('\n').find((line) => line.startsWith('ERROR:')))
       .toBe('ERROR: Wazuh must be running.');
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('wodle/aws-s3 reports a failure with a stack trace only at debug level 2', () => {
+  const failing = ['-sb', 'buckets', '-q', 'q', '--output', '/nonexistent-dir/x.jsonl'];
+
+  it.each([
+    [[], false],
+    [['-d', '1'], false],
+    [['-d', '2'], true],
+  ])('with %j: stack trace %s', (debug, shown) => {
+    const result = runWrapper([...failing, ...debug]);
+
+    expect(result.status).toBe(1);
+    expect(/^DEBUG: .* at /m.test(result.stdout)).toBe(shown);
   });
 });
 

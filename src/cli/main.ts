@@ -81,16 +81,12 @@ function report(error: unknown, logger: Logger): number {
     process.stderr.write(`${USAGE}\n${PROGRAM_NAME}: error: ${error.message}\n`);
     return error.exitCode;
   }
-  if (error instanceof WodleError) {
-    logger.error(error.message);
-    logStack(error, logger);
-    return error.exitCode;
-  }
-
-  // modulesd quotes the output from "Unknown error" on when the exit code is 1.
-  logger.error(`Unknown error: ${error instanceof Error ? error.message : String(error)}`);
+  const exitCode = error instanceof WodleError ? error.exitCode : ExitCode.unknown;
+  const message = error instanceof Error ? error.message : String(error);
+  // On exit 1 modulesd quotes the output from "Unknown error" on; on others, from "ERROR: ".
+  logger.error(exitCode === ExitCode.unknown ? `Unknown error: ${message}` : message);
   logStack(error, logger);
-  return ExitCode.unknown;
+  return exitCode;
 }
 
 function logStack(error: unknown, logger: Logger): void {
