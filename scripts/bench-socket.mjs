@@ -10,7 +10,8 @@
 // (analysisd's queue holds only net.unix.max_dgram_qlen datagrams, so draining speed matters),
 // and it times each mode from its first datagram to its last.
 //
-// usage: npm run bench:socket [-- --events N] [-- --runs R]   (needs `npm run build` first)
+// usage: npm run bench:socket [-- --events N --runs R]   (default 200000 events, best of 3 runs)
+// Needs `npm run build` first (the addon and dist/).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +27,10 @@ const SIZES = [300, 2000];
 const WRITE_CHUNK = 1000;
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '200000' }, runs: { type: 'string', default: '1' } },
+  options: {
+    events: { type: 'string', default: '200000' },
+    runs: { type: 'string', default: '3' },
+  },
 });
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
@@ -72,9 +76,10 @@ async function benchSize(size, binaries) {
     baseline: () => runChild('python3', [join(benchDir, 'wodle-baseline.py'), path, EVENTS, size]),
     limit: () => runChild(binaries.limit, [path, EVENTS, size]),
   };
+  // Runs interleave the modes, so that load from elsewhere on the machine hits each alike.
   const rates = {};
-  for (const [mode, send] of Object.entries(modes)) {
-    for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < RUNS; run++) {
+    for (const [mode, send] of Object.entries(modes)) {
       const rate = await measure(binaries.receiver, path, mode, send);
       rates[mode] = Math.max(rates[mode] ?? 0, rate);
     }
@@ -89,7 +94,9 @@ async function measure(receiverBinary, path, mode, send) {
   });
   const exited = new Promise((resolve) => receiver.once('close', resolve));
   const lines = createInterface({ input: receiver.stdout })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== 'ready') throw new Error('bench-socket: receiver did not start');
+  if ((await lines.next()).value !== 'ready') {
+    throw new Error('bench-socket: receiver did not start');
+  }
 
   await send();
   const tally = JSON.parse((await lines.next()).value);
@@ -112,7 +119,9 @@ async function sendOurs(path, size) {
   for (let first = 0; first < EVENTS; first += WRITE_CHUNK) {
     const chunk = [];
     const end = Math.min(first + WRITE_CHUNK, EVENTS);
-    for (let seq = first; seq < end; seq++) chunk.push(ours.serializeEvent(makeEvent(seq, pad)).json);
+    for (let seq = first; seq < end; seq++) {
+      chunk.push(ours.serializeEvent(makeEvent(seq, pad)).json);
+    }
     await sink.write(chunk);
   }
   await sink.close();
@@ -141,13 +150,17 @@ function runChild(command, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args.map(String), { stdio: 'inherit' });
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command}: ${code}`))));
+    child.once('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`bench-socket: ${command} exited with ${code}`));
+    });
   });
 }
 
 function report(results) {
   const format = (rate) => Math.round(rate).toLocaleString('en-US').padStart(11);
-  console.log(`socket-bench: ${EVENTS} events per mode, best of ${RUNS} run(s), every event verified`);
+  console.log(`socket-bench: ${EVENTS} events per mode, best of ${RUNS} run(s), ` +
+    'every event verified');
   console.log('size      ours/s   baseline/s      limit/s   ours/baseline  ours/limit');
   for (const { size, rates } of results) {
     const vsBaseline = (rates.ours / rates.baseline).toFixed(2).padStart(14);

@@ -141,7 +141,7 @@ describe('datagram addon', () => {
     expect(received).toEqual(texts);
   });
 
-  it('sendBatchAsync rejects with EAGAIN when the receiver stays full past the timeout', async () => {
+  it('sendBatchAsync rejects with EAGAIN when the receiver stays full too long', async () => {
     track(addon.bind(path));
     const sender = track(addon.open());
     addon.connect(sender, path);

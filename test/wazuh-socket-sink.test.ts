@@ -124,7 +124,7 @@ describe('WazuhSocketSink', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does no I/O in the constructor and fails open() with exit 11 when the socket is missing', async () => {
+  it('connects in open(), not before, and fails with exit 11 when the socket is missing', async () => {
     const sink = newSink();
 
     const opening = sink.open();
@@ -198,7 +198,7 @@ describe('WazuhSocketSink', () => {
     expect(sequenceNumbers(receiver.datagrams)).toEqual(range(2000));
   });
 
-  it('keeps write() pending while analysisd is stalled, and releases it once it drains', async () => {
+  it('keeps write() pending while analysisd is stalled, then releases it', async () => {
     const receiver = startReceiver();
     receiver.pause();
     const sink = newSink({ maxQueuedChars: 10_000 });
@@ -255,7 +255,7 @@ describe('WazuhSocketSink', () => {
     expect(stats.reconnects).toBe(1);
   });
 
-  it('gives up with exit 11 when analysisd does not come back within the reconnect window', async () => {
+  it('fails with exit 11 when analysisd is not back within the reconnect window', async () => {
     const receiver = startReceiver();
     const sink = newSink({ reconnectWindowMs: 300 });
     await sink.open();
@@ -287,7 +287,7 @@ describe('WazuhSocketSink', () => {
     expect(stats.eventsSent).toBe(2);
   });
 
-  it('never sends a datagram analysisd would cut: longer events are left out and counted', async () => {
+  it('never sends a datagram analysisd would cut: it counts longer events instead', async () => {
     const receiver = startReceiver();
     const sink = newSink();
     await sink.open();
