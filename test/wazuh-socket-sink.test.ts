@@ -124,7 +124,7 @@ describe('WazuhSocketSink', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('connects in open(), not before, and fails with exit 11 when the socket is missing', async () => {
+  it('connects in open(), not before, and fails with exit 11 on a missing socket', async () => {
     const sink = newSink();
 
     const opening = sink.open();
