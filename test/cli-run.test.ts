@@ -89,6 +89,20 @@ describe('a dry run', () => {
     expect(eventLines.map((line) => JSON.parse(line).integration))
       .toEqual(Array(EVENTS_IN_QUEUE).fill('aws'));
   });
+
+  it('leaves out the events a Python-syntax --discard-regex matches', async () => {
+    await queueWithTwoObjects('dry-run-discard');
+    const output = join(wazuhDir, 'kept.jsonl');
+    const args = ['-sb', 'buckets', '-q', 'dry-run-discard', '--output', output,
+      '--discard-field', 'action', '--discard-regex', '(?i)(?P<verdict>DENY)'];
+
+    const result = await runWrapper(args);
+
+    expect(result.status).toBe(0);
+    const events = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(events).toHaveLength(EVENTS_IN_QUEUE - 1);
+    expect(events.some((event) => event.aws.action === 'deny')).toBe(false);
+  });
 });
 
 describe('SIGINT', () => {

@@ -139,12 +139,10 @@ function skipComment(scan: Scan, rest: string): void {
   scan.index += end + 1;
 }
 
+/** A quantifier followed by `+` (Python 3.11+). Escapes and classes never reach this check. */
 function isPossessive(scan: Scan): boolean {
   const char = scan.source[scan.index];
-  const next = scan.source[scan.index + 1];
-  if (next !== '+' || !'*+?}'.includes(char)) return false;
-  // `a+` followed by `+` is possessive; `\++` or `[+]+` never reach here (escape / class).
-  return scan.index > 0;
+  return scan.source[scan.index + 1] === '+' && '*+?}'.includes(char);
 }
 
 function unsupported(pattern: string, construct: string): never {
