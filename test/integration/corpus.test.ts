@@ -1,0 +1,145 @@
+// The shared corpus end to end: every log file and every notification body of
+// ../shared/corpus through the real wrapper, fauxqs and a datagram receiver, with the event
+// counts of test/corpus-counts.ts (verified independently of this code).
+
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// @ts-expect-error plain JavaScript helper without type declarations
+import { startLocalAws } from '../../scripts/lib/local-aws.mjs';
+// @ts-expect-error plain JavaScript helper without type declarations
+import { startReceiver } from '../../scripts/lib/receiver.mjs';
+import { CORPUS_COUNTS, findCorpus, isOutsideBucketsCorpus } from '../corpus-counts.js';
+import { type LocalAws, type Receiver, datagramsOfBucket } from '../support/local-harness.js';
+import { objectsNamedBy } from '../support/notification-keys.js';
+import { missingBuild, runWodle, wodleEnv } from '../support/wodle-process.js';
+
+const corpus = findCorpus();
+const buildProblem = missingBuild();
+const skipReason = 'missing' in corpus ? corpus.missing : buildProblem;
+if (skipReason !== undefined) console.log(`skipping corpus end-to-end tests: ${skipReason}`);
+const corpusDir = 'dir' in corpus ? corpus.dir : '';
+
+/** Every file under dir, as paths relative to the corpus directory. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(corpusDir, dir), { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(join(corpusDir, path)).isFile())
+    .sort();
+}
+
+function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[keyOf(item)] = (counts[keyOf(item)] ?? 0) + 1;
+  return counts;
+}
+
+describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => {
+  let aws: LocalAws;
+  let receiver: Receiver;
+  let wazuhDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    wazuhDir = mkdtempSync(join(tmpdir(), 'wodle-corpus-'));
+    mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
+    receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
+    aws = await startLocalAws();
+    env = wodleEnv(aws.env, wazuhDir);
+  });
+
+  afterAll(async () => {
+    receiver?.stop();
+    await aws?.stop();
+    rmSync(wazuhDir, { recursive: true, force: true });
+  });
+
+  it('sends the verified number of events for every log file, deletes all, and finds the queue empty after', async () => {
+    const logs = filesUnder('logs');
+    expect(logs.filter((path) => CORPUS_COUNTS[path] === undefined)).toEqual([]);
+    const queueUrl = await aws.createQueue('corpus-logs');
+    await aws.createBucket('corpus-logs');
+    for (const path of logs) {
+      await aws.putAndNotify(queueUrl, 'corpus-logs', path, readFileSync(join(corpusDir, path)));
+    }
+
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], env);
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const events = datagramsOfBucket(receiver, 'corpus-logs');
+    for (const event of events) {
+      expect(event.integration).toBe('aws');
+      expect(event.aws.source).toBe('custom');
+    }
+    const expected = Object.fromEntries(logs
+      .map((path) => [path, CORPUS_COUNTS[path]])
+      .filter(([, count]) => count !== 0));
+    expect(countBy(events, (event) => event.aws.log_info.log_file)).toEqual(expected);
+    expect(await aws.queueDepth(queueUrl)).toBe(0);
+
+    const second = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], env);
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.lines.at(-1)).toMatch(/^INFO: Processed 0 messages/);
+  }, 90_000);
+
+  it('reads every bad/ file it can, and leaves exactly the ones that fail in the queue', async () => {
+    const files = filesUnder('bad').filter((path) => !isOutsideBucketsCorpus(path));
+    expect(files.filter((path) => CORPUS_COUNTS[path] === undefined)).toEqual([]);
+    const queueUrl = await aws.createQueue('corpus-bad', { VisibilityTimeout: '120' });
+    await aws.createBucket('corpus-bad');
+    for (const path of files) {
+      await aws.putAndNotify(queueUrl, 'corpus-bad', path, readFileSync(join(corpusDir, path)));
+    }
+
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-bad'], env);
+
+    const failing = files.filter((path) => typeof CORPUS_COUNTS[path] === 'string');
+    expect([8, 9], run.stdout).toContain(run.exitCode);
+    const expected = Object.fromEntries(files
+      .filter((path) => typeof CORPUS_COUNTS[path] === 'number' && CORPUS_COUNTS[path] !== 0)
+      .map((path) => [path, CORPUS_COUNTS[path]]));
+    // A file that fails part way may have sent its first events: they are sent again when
+    // its message comes back, and are not what this test counts.
+    const events = datagramsOfBucket(receiver, 'corpus-bad')
+      .filter((event) => !failing.includes(event.aws.log_info.log_file));
+    expect(countBy(events, (event) => event.aws.log_info.log_file)).toEqual(expected);
+    const errors = run.lines.filter((line) => line.startsWith('ERROR:'));
+    expect(errors).toHaveLength(failing.length);
+    for (const path of failing) {
+      expect(errors.filter((line) => line.includes(`s3://corpus-bad/${path}`))).toHaveLength(1);
+    }
+    expect(await aws.queueDepth(queueUrl)).toBe(failing.length);
+  }, 60_000);
+
+  it('fetches what every notification body names, and acknowledges test events', async () => {
+    const bodies = filesUnder('notifications');
+    const queueUrl = await aws.createQueue('corpus-notifications');
+    const named = bodies.flatMap((path) =>
+      objectsNamedBy(readFileSync(join(corpusDir, path), 'utf8')));
+    for (const bucket of new Set(named.map((object) => object.bucket))) {
+      await aws.createBucket(bucket);
+    }
+    for (const object of named) {
+      await aws.putObject(object.bucket, object.key, '{"line":1}\n{"line":2}\n{"line":3}\n');
+    }
+    for (const path of bodies) {
+      await aws.sendMessage(queueUrl, readFileSync(join(corpusDir, path), 'utf8'));
+    }
+
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-notifications'], env);
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const buckets = new Set(named.map((object) => object.bucket));
+    const events = [...buckets].flatMap((bucket) => datagramsOfBucket(receiver, bucket));
+    const sent = countBy(events, (event) => `${event.aws.log_info.s3bucket}/${event.aws.log_info.log_file}`);
+    const perObject = countBy(named, (object) => `${object.bucket}/${object.key}`);
+    expect(sent).toEqual(Object.fromEntries(
+      Object.entries(perObject).map(([object, times]) => [object, times * 3])));
+    expect(run.lines.at(-1)).toMatch(new RegExp(`^INFO: Processed ${bodies.length} messages ` +
+      `\\(${bodies.length} deleted\\), ${named.length} objects`));
+    expect(await aws.queueDepth(queueUrl)).toBe(0);
+  }, 60_000);
+});
