@@ -37,7 +37,8 @@ export class FileSink implements EventSink {
     try {
       await once(stream, 'open');
     } catch (error) {
-      throw new WodleError(ExitCode.unknown, `cannot open --output file ${target}: ${reason(error)}`);
+      const message = `cannot open --output file ${target}: ${reason(error)}`;
+      throw new WodleError(ExitCode.unknown, message);
     }
     return new FileSink(stream, true);
   }
