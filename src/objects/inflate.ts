@@ -11,7 +11,11 @@ import type { ByteSource } from './byte-source.js';
  */
 const MAX_PIECE_BYTES = 16 * 1024;
 
-/** Inflates the deflate data at the source's position; throws zlib's error if it is cut. */
+/**
+ * Inflates the deflate data at the source's position; throws zlib's error if it is cut.
+ * The next piece is inflated (on zlib's thread) while the reader handles the output of the
+ * previous one.
+ */
 export async function* inflateRawFrom(source: ByteSource): AsyncGenerator<Uint8Array> {
   const inflater = createInflateRaw();
   const output: Buffer[] = [];
@@ -20,29 +24,37 @@ export async function* inflateRawFrom(source: ByteSource): AsyncGenerator<Uint8A
   inflater.on('error', (error: Error) => {
     failure = error;
   });
+  const write = (piece: Uint8Array): Promise<void> =>
+    new Promise((resolve) => inflater.write(piece, () => resolve()));
 
   let fedBytes = 0;
   try {
-    for (;;) {
-      const piece = await nextPiece(source);
-      if (piece === undefined) {
-        await endInput(inflater, () => failure);
-        yield* output.splice(0);
-        return;
-      }
-
+    let piece = await nextPiece(source);
+    if (piece !== undefined) {
       fedBytes += piece.length;
-      await new Promise<void>((resolve) => inflater.write(piece, () => resolve()));
+      await write(piece);
+    }
+    while (piece !== undefined) {
       if (failure !== undefined) throw failure;
-      yield* output.splice(0);
+      const ready = output.splice(0);
 
       // The engine took less than it was given: the deflate data ended inside this piece.
       const unusedBytes = fedBytes - inflater.bytesWritten;
       if (unusedBytes > 0) {
         source.giveBack(piece.subarray(piece.length - unusedBytes));
+        yield* ready;
         return;
       }
+
+      const next = await nextPiece(source);
+      const writing = next === undefined ? undefined : write(next);
+      fedBytes += next?.length ?? 0;
+      yield* ready;
+      await writing;
+      piece = next;
     }
+    await endInput(inflater, () => failure);
+    yield* output.splice(0);
   } finally {
     inflater.destroy();
   }
