@@ -12,6 +12,7 @@
 #include <napi.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <algorithm>
 #include <cstring>
 #include <poll.h>
@@ -147,7 +148,7 @@ Napi::Value JS_Bind(const Napi::CallbackInfo& info) {
 }
 
 // The datagrams first .. end-1 of a sendBatch call, datagram i being data[offsets[i] ..
-// offsets[i+1]), as the iovec/mmsghdr arrays sendmmsg takes (at most kMaxMessagesPerCall).
+// offsets[i+1]), as the iovec/mmsghdr arrays sendmmsg takes.
 struct Batch {
   int fd = -1;
   std::vector<iovec> vectors;
@@ -155,7 +156,7 @@ struct Batch {
 };
 
 // Checks sendBatch's arguments (fd, buffer, Uint32Array, first, end) and fills batch.
-bool ReadBatch(const Napi::CallbackInfo& info, Batch* batch) {
+bool ReadBatch(const Napi::CallbackInfo& info, size_t maxCount, Batch* batch) {
   Napi::Env env = info.Env();
   if (!IsFd(info[0]) || !info[1].IsBuffer() || !info[2].IsTypedArray() || !info[3].IsNumber() ||
       !info[4].IsNumber()) {
@@ -173,7 +174,7 @@ bool ReadBatch(const Napi::CallbackInfo& info, Batch* batch) {
     return false;
   }
 
-  size_t count = std::min<size_t>(end - first, kMaxMessagesPerCall);
+  size_t count = std::min<size_t>(end - first, maxCount);
   batch->fd = info[0].As<Napi::Number>().Int32Value();
   batch->vectors.resize(count);
   batch->headers.resize(count);
@@ -188,11 +189,13 @@ bool ReadBatch(const Napi::CallbackInfo& info, Batch* batch) {
   return true;
 }
 
-// One sendmmsg call; returns how many datagrams the kernel took, or -1 with errno set.
-int SendBatch(Batch* batch, int flags) {
+// One sendmmsg call for the datagrams from first on (at most kMaxMessagesPerCall of them);
+// returns how many the kernel took, or -1 with errno set.
+int SendFrom(Batch* batch, size_t first, int flags) {
+  unsigned count = std::min(batch->headers.size() - first, kMaxMessagesPerCall);
   int sent;
   do {
-    sent = sendmmsg(batch->fd, batch->headers.data(), batch->headers.size(), flags | MSG_NOSIGNAL);
+    sent = sendmmsg(batch->fd, &batch->headers[first], count, flags | MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
   return sent;
 }
@@ -203,10 +206,10 @@ int SendBatch(Batch* batch, int flags) {
 Napi::Value JS_SendBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Batch batch;
-  if (!ReadBatch(info, &batch)) return env.Undefined();
+  if (!ReadBatch(info, kMaxMessagesPerCall, &batch)) return env.Undefined();
   if (batch.headers.empty()) return Napi::Number::New(env, 0);
 
-  int sent = SendBatch(&batch, MSG_DONTWAIT);
+  int sent = SendFrom(&batch, 0, MSG_DONTWAIT);
   if (sent < 0) {
     ThrowErrno(env, errno, "sendmmsg");
     return env.Undefined();
@@ -214,8 +217,9 @@ Napi::Value JS_SendBatch(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, sent);
 }
 
-// Runs one blocking sendmmsg on the thread pool. Holds references to the buffer and offsets
-// so that they outlive the call; the caller must not change them until the promise settles.
+// Runs blocking sendmmsg calls on the thread pool, as many as the batch needs, stopping at
+// the first failure as sendmmsg itself does. Holds references to the buffer and offsets so
+// that they outlive the calls; the caller must not change them until the promise settles.
 class SendWorker : public Napi::AsyncWorker {
  public:
   SendWorker(Napi::Env env, Batch batch, Napi::Object data, Napi::Object offsets)
@@ -228,8 +232,16 @@ class SendWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    sent_ = SendBatch(&batch_, 0);
-    if (sent_ < 0) error_ = errno;
+    size_t total = 0;
+    while (total < batch_.headers.size()) {
+      int sent = SendFrom(&batch_, total, 0);
+      if (sent < 0) {
+        error_ = errno;
+        break;
+      }
+      total += static_cast<size_t>(sent);
+    }
+    sent_ = total > 0 ? static_cast<int>(total) : -1;
   }
 
   void OnOK() override {
@@ -250,13 +262,20 @@ class SendWorker : public Napi::AsyncWorker {
   int error_ = 0;
 };
 
-// sendBatchAsync(fd, data, offsets, first, end): like sendBatch, but waits on the thread pool
-// while the receiver's queue is full, up to the send timeout per datagram. Resolves to how
-// many datagrams were taken; rejects with the errno error when none was (EAGAIN: timed out).
+// sendBatchAsync(fd, data, offsets, first, end): like sendBatch, but without the 1024 cap,
+// and waiting on the thread pool while the receiver's queue is full, up to the send timeout
+// per datagram. Fewer, larger calls mean fewer thread hand-offs, which is what a loaded
+// machine makes expensive. Resolves to how many datagrams were taken; rejects with the errno
+// error when none was (EAGAIN: timed out).
 Napi::Value JS_SendBatchAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Batch batch;
-  if (!ReadBatch(info, &batch)) return env.Undefined();
+  if (!ReadBatch(info, SIZE_MAX, &batch)) return env.Undefined();
+  if (batch.headers.empty()) {
+    Napi::Promise::Deferred none = Napi::Promise::Deferred::New(env);
+    none.Resolve(Napi::Number::New(env, 0));
+    return none.Promise();
+  }
 
   auto* worker = new SendWorker(env, std::move(batch), info[1].As<Napi::Object>(),
                                 info[2].As<Napi::Object>());

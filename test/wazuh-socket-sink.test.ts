@@ -157,7 +157,7 @@ describe('WazuhSocketSink', () => {
     expect(stats.eventsSent).toBe(500);
   });
 
-  it('packs many events into each sendmmsg call', async () => {
+  it('packs thousands of events into each trip to the kernel', async () => {
     const receiver = startReceiver();
     let calls = 0;
     const counting: DatagramAddon = {
@@ -171,8 +171,9 @@ describe('WazuhSocketSink', () => {
     await sink.flush();
     await receiver.waitFor(5000);
 
-    expect(calls).toBeGreaterThanOrEqual(5);
-    expect(calls).toBeLessThanOrEqual(20);
+    // At most 4096 per batch, so at least two; far fewer than one per event or per write.
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(10);
   });
 
   it('sends a lone event promptly, without waiting for more or for flush()', async () => {

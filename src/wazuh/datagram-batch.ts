@@ -2,8 +2,11 @@
 
 import { DATAGRAM_HEADER, fitsDatagram } from './frame.js';
 
-/** sendmmsg takes at most UIO_MAXIOV (1024) datagrams per call on Linux. */
-export const MAX_DATAGRAMS_PER_BATCH = 1024;
+/**
+ * Datagrams per batch. sendBatchAsync sends them with sendmmsg calls of up to 1024 (Linux's
+ * UIO_MAXIOV) in one trip to the thread pool; larger batches mean fewer thread hand-offs.
+ */
+export const MAX_DATAGRAMS_PER_BATCH = 4096;
 
 const HEADER_BYTES = Buffer.from(DATAGRAM_HEADER, 'latin1');
 
@@ -38,7 +41,7 @@ export class PendingEvents {
 }
 
 /**
- * Up to 1024 datagrams `1:Wazuh-AWS:` + json packed back to back into one buffer, datagram i
+ * Up to 4096 datagrams `1:Wazuh-AWS:` + json packed back to back into one buffer, datagram i
  * being data[offsets[i] .. offsets[i+1]), plus how far sending got. Events too long for one
  * datagram are left out here and counted (serializeEvent has normally trimmed them already).
  * The buffer must hold the longest datagram at 3 bytes per character (about 192 KiB).
@@ -97,9 +100,9 @@ export class DatagramBatch {
   private hasRoomFor(json: string): boolean {
     if (this.size === MAX_DATAGRAMS_PER_BATCH) return false;
 
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes, so that much room always suffices.
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: count exactly only near the end.
     const room = this.data.length - this.offsets[this.size]! - HEADER_BYTES.length;
-    return json.length * 3 <= room;
+    return json.length * 3 <= room || Buffer.byteLength(json) <= room;
   }
 
   /** One write per event: measured faster than joining the batch into one string first. */

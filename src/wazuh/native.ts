@@ -19,7 +19,8 @@ export interface DatagramAddon {
    */
   sendBatch(fd: number, data: Buffer, offsets: Uint32Array, first: number, end: number): number;
   /**
-   * Like sendBatch, but a thread-pool thread waits for room, up to the send timeout per
+   * Like sendBatch, but with no cap on the count (several sendmmsg calls in one trip to the
+   * thread pool), and a thread-pool thread waits for room, up to the send timeout per
    * datagram. Rejects only when none was taken. data and offsets must stay unchanged until
    * the promise settles.
    */
