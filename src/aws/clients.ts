@@ -8,6 +8,7 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 import { createCredentialProvider } from './credentials.js';
 import { checkEndpointEnv, checkEndpointUrl, hasCustomS3Endpoint } from './endpoints.js';
+import { checkProfileExists } from './profile.js';
 import { regionOfProfile, resolveRegion } from './region.js';
 
 export interface AwsSettings {
@@ -34,7 +35,10 @@ export interface AwsClients {
 // Attempts per request (the SDK's standard retry mode, with its throttling back-off).
 const MAX_ATTEMPTS = 5;
 
-/** Checks the settings (exit 15, 22) and builds the clients. Reads config files, sends nothing. */
+/**
+ * Checks the settings (exit 15, 22, 23) and builds the clients. Reads the AWS config files;
+ * sends nothing.
+ */
 export async function createAwsClients(
   settings: AwsSettings,
   env: NodeJS.ProcessEnv = process.env,
@@ -42,6 +46,7 @@ export async function createAwsClients(
   checkEndpointEnv(env);
   const stsEndpoint = optionalEndpoint('--sts_endpoint', settings.stsEndpoint);
   const serviceEndpoint = optionalEndpoint('--service_endpoint', settings.serviceEndpoint);
+  if (settings.awsProfile !== undefined) await checkProfileExists(settings.awsProfile, env);
 
   const region = await resolveRegion({
     regions: settings.regions,

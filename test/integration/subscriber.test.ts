@@ -1,7 +1,7 @@
 // End to end: the real wrapper and program against fauxqs on 127.0.0.1, with a datagram
 // socket at <tmp>/queue/sockets/queue playing analysisd.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -162,6 +162,57 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
 
     expect(run.exitCode).toBe(3);
     expect(await visibleMessages(aws, queueUrl)).toBe(1);
+  });
+
+  it('reads credentials from --aws_profile, and ends with exit 23 for a profile that is not there', async () => {
+    const queueUrl = await aws.createQueue('e2e-profile');
+    await aws.createBucket('e2e-profile');
+    await aws.putAndNotify(queueUrl, 'e2e-profile', 'p.log', 'one\n');
+    const credentialsFile = join(wazuhDir, 'aws-credentials');
+    writeFileSync(credentialsFile, '[wazuh]\naws_access_key_id = profile-key\n' +
+      'aws_secret_access_key = profile-secret\n');
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = env;
+    const profileEnv = { ...withoutKeys, AWS_SHARED_CREDENTIALS_FILE: credentialsFile };
+
+    const missing = await subscribe('e2e-profile', ['--aws_profile', 'wazhu'], profileEnv);
+    const found = await subscribe('e2e-profile', ['--aws_profile', 'wazuh'], profileEnv);
+
+    expect(missing.exitCode).toBe(23);
+    expect(missing.lines.find((line) => line.startsWith('ERROR:'))).toContain("'wazhu'");
+    expect(found.exitCode, found.stdout).toBe(0);
+    expect(datagramsOfBucket(receiver, 'e2e-profile')).toHaveLength(1);
+  });
+
+  it('follows AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL_S3, or --service_endpoint for S3', async () => {
+    const queueUrl = await aws.createQueue('e2e-endpoints');
+    await aws.createBucket('e2e-endpoints');
+    const { AWS_ENDPOINT_URL: endpoint, ...withoutEndpoint } = env;
+    const perService = { ...withoutEndpoint, AWS_ENDPOINT_URL_SQS: endpoint,
+      AWS_ENDPOINT_URL_S3: endpoint };
+    const sqsOnly = { ...withoutEndpoint, AWS_ENDPOINT_URL_SQS: endpoint };
+
+    await aws.putAndNotify(queueUrl, 'e2e-endpoints', 'env.log', 'a\n');
+    const byEnv = await subscribe('e2e-endpoints', [], perService);
+    await aws.putAndNotify(queueUrl, 'e2e-endpoints', 'flag.log', 'b\n');
+    const byFlag = await subscribe('e2e-endpoints', ['--service_endpoint', String(endpoint)], sqsOnly);
+
+    expect(byEnv.exitCode, byEnv.stdout).toBe(0);
+    expect(byFlag.exitCode, byFlag.stdout).toBe(0);
+    expect(datagramsOfBucket(receiver, 'e2e-endpoints').map((event) => event.aws.log_info.log_file))
+      .toEqual(['env.log', 'flag.log']);
+  });
+
+  it('ends with exit 15 for a bad endpoint URL and 22 when no region is given anywhere', async () => {
+    const badEndpoint = await subscribe('e2e-any', [],
+      { ...env, AWS_ENDPOINT_URL_SQS: 'localhost:4566' });
+    const { AWS_REGION: _region, ...withoutRegion } = env;
+    const noRegion = await subscribe('e2e-any', [], withoutRegion);
+
+    expect(badEndpoint.exitCode).toBe(15);
+    expect(noRegion.exitCode).toBe(22);
+    expect(noRegion.lines.filter((line) => line.startsWith('ERROR:'))).toEqual([
+      expect.stringContaining('AWS_REGION'),
+    ]);
   });
 });
 
