@@ -24,6 +24,9 @@ const SAFE_ENV: NodeJS.ProcessEnv = {
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_EC2_METADATA_DISABLED: 'true',
+  // This host's own AWS configuration must not change what the runs do.
+  AWS_CONFIG_FILE: join(emptyWazuh, 'aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(emptyWazuh, 'aws-credentials'),
 };
 
 afterAll(() => rmSync(emptyWazuh, { recursive: true, force: true }));
@@ -79,6 +82,7 @@ const RUN_ERRORS: ReadonlyArray<readonly [string[], number, string]> = [
   [['-sb', 'security_lake', '-q', 'q', '-i', ROLE], 21, 'ERROR: Used a subscriber (security_lake) but no --external_id provided.'],
   [['-sb', 'buckets'], 21, 'ERROR: Used a subscriber (buckets) but no --queue provided.'],
   [['-sb', 'buckets', '-q', 'q', '--output', '/nonexistent-dir/x.jsonl'], 1, 'ERROR: Unknown error: cannot open --output file'],
+  [['-sb', 'buckets', '-q', 'q', '-p', 'no-such-profile'], 23, "ERROR: The AWS profile 'no-such-profile' was not found"],
   [['-b', 'my-logs'], 12, "ERROR: bucket runs need Wazuh's Python aws-s3 wodle"],
   [['-sr', 'cloudwatchlogs', '-r', 'us-east-1'], 12, "ERROR: service runs need Wazuh's Python aws-s3 wodle"],
 ];
@@ -91,7 +95,7 @@ const SUBSCRIBER_RUNS: ReadonlyArray<readonly string[]> = [
   ['-sb', 'buckets', '-q', 'wazuh-queue', '-e', '-d', '3'],
   ['-sb', 'buckets', '-q', 'wazuh-queue', '-df', 'detail.type', '-dr', '(?i)(?P<n>noise)'],
   ['-sb', 'buckets', '-q', 'wazuh-queue', '-r', 'us-east-1'],
-  ['-sb', 'buckets', '-q', 'wazuh-queue', '-p', 'default', '-se', 'http://127.0.0.1:9'],
+  ['-sb', 'buckets', '-q', 'wazuh-queue', '-se', 'http://127.0.0.1:9', '-st', 'http://127.0.0.1:9'],
   ['-sb', 'buckets', '-q', 'arn:aws:sqs:us-east-1:111122223333:wazuh-queue'],
 ];
 
