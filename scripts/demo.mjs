@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateLogs } from './generate-logs.mjs';
 import { startLocalAws } from './lib/local-aws.mjs';
-import { startReceiver } from './lib/receiver.mjs';
 
 const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
 const DEFAULT_CORPUS = resolve(PROJECT_DIR, '..', 'shared', 'corpus', 'logs');
+const BUILT = [join('dist', 'cli', 'main.js'), join('build', 'Release', 'datagram.node')];
 
 const BUCKET = 'demo-aws-logs';
 const QUEUE = 'wazuh-demo-queue';
@@ -40,11 +40,13 @@ const USAGE = `usage: npm run demo -- [--records N] [--files N] [--seed S] [--co
 
 class UsageError extends Error {}
 
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 };
+
 /** A signal asked the demo to stop; the steps check for it between them. */
 class Interrupted extends Error {
   constructor(signal) {
     super(`${signal} received`);
-    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+    this.exitCode = SIGNAL_EXIT_CODES[signal];
   }
 }
 
@@ -186,6 +188,34 @@ function runWodle(args, env, cwd, running) {
   });
 }
 
+/**
+ * Watches the receiver's count while the wodle runs: when the first event arrived and when the
+ * last one did. The wodle's own run time also holds Node.js start-up and the final receive
+ * that finds the queue empty, which say nothing about how fast events flow.
+ */
+function watchDelivery(receiver) {
+  const span = { count: 0, firstMs: 0, lastMs: 0 };
+  const timer = setInterval(() => {
+    if (receiver.count === span.count) return;
+    const now = performance.now();
+    if (span.count === 0) span.firstMs = now;
+    span.lastMs = now;
+    span.count = receiver.count;
+  }, 5);
+  return () => {
+    clearInterval(timer);
+    return (span.lastMs - span.firstMs) / 1000;
+  };
+}
+
+function describeThroughput(events, deliverySeconds, run) {
+  const whole = `            (the wodle ran ${run.seconds.toFixed(2)} s in all, Node.js start-up ` +
+    'and the last, empty receive included)';
+  if (deliverySeconds < 0.05) return `throughput: too few events to time\n${whole}`;
+  return `throughput: ${(events / deliverySeconds).toFixed(0)} events/s: ${events} events ` +
+    `reached the socket within ${deliverySeconds.toFixed(2)} s\n${whole}`;
+}
+
 function stopProcessGroup(child) {
   try {
     process.kill(-child.pid, 'SIGTERM');
@@ -305,9 +335,13 @@ export function findProblems({ objects, eventsByKey, malformed, run, depth }) {
 
 async function demo(options, resources) {
   if (!existsSync(WRAPPER)) throw new Error(`${WRAPPER} is missing`);
-  if (!existsSync(join(PROJECT_DIR, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` (npm ci does it) first');
+  for (const path of BUILT) {
+    if (!existsSync(join(PROJECT_DIR, path))) {
+      throw new Error(`${path} is missing: run \`npm run build\` (npm ci does it) first`);
+    }
   }
+  // Loaded here, once the addon it needs is known to be built.
+  const { startReceiver } = await import('./lib/receiver.mjs');
 
   const wazuhDir = mkdtempSync(join(tmpdir(), 'wazuh-aws-demo-'));
   resources.tempDir = wazuhDir;
@@ -328,7 +362,7 @@ async function demo(options, resources) {
     aws.putAndNotify(queueUrl, BUCKET, object.key, object.body));
   const bytes = objects.reduce((sum, object) => sum + object.body.length, 0);
   console.log(`demo: uploaded ${objects.length} objects (${(bytes / 1024).toFixed(0)} KiB) to ` +
-    `s3://${BUCKET} and queued one S3 notification each on ${QUEUE}`);
+    `s3://${BUCKET}, one S3 notification each on ${QUEUE}`);
 
   throwIfInterrupted(resources);
   const receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
@@ -338,7 +372,9 @@ async function demo(options, resources) {
   const args = ['--subscriber', 'buckets', '--queue', QUEUE];
   if (options.debug) args.push('--debug', options.debug);
   console.log(`demo: running wodle/aws-s3 ${args.join(' ')}`);
+  const stopWatching = watchDelivery(receiver);
   const run = await runWodle(args, wodleEnvironment(wazuhDir, aws.env), wazuhDir, resources);
+  const deliverySeconds = stopWatching();
   console.log(`demo: the wodle exited with ${run.code ?? run.signal} after ` +
     `${run.seconds.toFixed(2)} s`);
   throwIfInterrupted(resources);
@@ -355,8 +391,7 @@ async function demo(options, resources) {
   const events = receiver.count;
   const types = new Set(objects.map((object) => object.type)).size;
   console.log(`\nqueue ${QUEUE}: ${depth} message(s) left`);
-  console.log(`throughput: ${(events / run.seconds).toFixed(0)} events/s ` +
-    `(${events} events in ${run.seconds.toFixed(2)} s of wodle run, Node.js start-up included)`);
+  console.log(describeThroughput(events, deliverySeconds, run));
 
   const problems = findProblems({ objects, eventsByKey, malformed, run, depth });
   for (const problem of problems) console.log(`demo: FAILED: ${problem}`);
@@ -374,7 +409,18 @@ async function cleanUp(resources) {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
 
+/** The AWS SDK warns about Node.js 20 on every run; the demo's own clients need no warning. */
+function silenceSdkVersionWarning() {
+  const emitWarning = process.emitWarning.bind(process);
+  const isSdkVersionWarning = (warning) =>
+    `${warning?.name ?? ''} ${warning?.message ?? warning}`.includes('NodeVersionSupportWarning');
+  process.emitWarning = (warning, ...rest) => {
+    if (!isSdkVersionWarning(warning)) emitWarning(warning, ...rest);
+  };
+}
+
 async function main(argv) {
+  silenceSdkVersionWarning();
   let options;
   try {
     options = parseOptions(argv);
@@ -406,6 +452,10 @@ async function main(argv) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Output piped into `head` that has had enough: stop as if interrupted, and clean up.
+  process.stdout.on('error', () => {
+    if (!resources.interrupted) onSignal('SIGPIPE');
+  });
 
   try {
     return await demo(options, resources);
