@@ -13,7 +13,7 @@ import { CountingSink } from './pipeline/counting-sink.js';
 import { DEFAULT_DRAIN_SETTINGS, drainQueue } from './pipeline/drain-queue.js';
 import { summaryLine } from './pipeline/summary.js';
 import { parseQueueRef, type QueueRef } from './queue/queue-ref.js';
-import { SqsQueue } from './queue/sqs-queue.js';
+import { DEFAULT_VISIBILITY_TIMEOUT_SEC, SqsQueue } from './queue/sqs-queue.js';
 import type { RunStats } from './stats.js';
 import { createDiscardFilter } from './subscribers/discard.js';
 import { createSubscriber } from './subscribers/index.js';
@@ -64,8 +64,9 @@ async function drain(options: SubscriberOptions, run: RunContext): Promise<numbe
   await checkCredentials(aws, options);
 
   const queue = await SqsQueue.open(aws.sqs, run.queueRef);
-  const visibilityTimeoutSec = await queue.visibilityTimeoutSec();
-  logger.debug(1, `Reading queue ${queue.label} in ${aws.region} (visibility ${visibilityTimeoutSec} s)`);
+  const visibilityTimeoutSec = await visibilityTimeoutOf(queue, logger);
+  const timeout = `visibility timeout ${visibilityTimeoutSec} s`;
+  logger.debug(1, `Reading queue ${queue.label} in ${aws.region}, ${timeout}`);
 
   const reader = new S3ObjectReader({ s3: aws.s3, stats });
   const discard = createDiscardFilter(options.discardField, options.discardRegex);
@@ -80,6 +81,20 @@ async function drain(options: SubscriberOptions, run: RunContext): Promise<numbe
     deleteMessages: options.dryRunOutput === undefined,
     visibilityTimeoutSec,
   });
+}
+
+/**
+ * The queue's visibility timeout, which paces the keepalive. IAM policies written for Wazuh's
+ * own wodle grant no sqs:GetQueueAttributes, so without it the run goes on with SQS's default.
+ */
+async function visibilityTimeoutOf(queue: SqsQueue, logger: Logger): Promise<number> {
+  try {
+    return await queue.visibilityTimeoutSec();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.debug(1, `${reason}; assuming ${DEFAULT_VISIBILITY_TIMEOUT_SEC} s`);
+    return DEFAULT_VISIBILITY_TIMEOUT_SEC;
+  }
 }
 
 /** Analysisd's socket, or the dry-run file. Throws exit 11 when Wazuh is not running. */

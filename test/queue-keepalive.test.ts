@@ -44,6 +44,21 @@ describe('the visibility keepalive', () => {
     expect(extend).toHaveBeenCalledTimes(1);
   });
 
+  it('stops quietly when the policy does not allow extending visibility', async () => {
+    const lines: string[] = [];
+    const queue = new FakeQueue([]);
+    queue.extendError = new WodleError(ExitCode.invalidCredentials, 'AccessDenied');
+    const extend = vi.spyOn(queue, 'extendVisibility');
+    const keepalive = new VisibilityKeepalive(queue, message('m1', '{}'), 10,
+      new Logger(0, (line) => lines.push(line)));
+
+    keepalive.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(extend).toHaveBeenCalledTimes(1);
+    expect(lines).toEqual([]);
+  });
+
   it('keeps trying after other failures and warns only once', async () => {
     const lines: string[] = [];
     const queue = new FakeQueue([]);

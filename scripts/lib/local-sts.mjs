@@ -55,7 +55,7 @@ function answer(response, recorded, { deny, accountId }) {
     return;
   }
   if (deny) {
-    const message = `User is not authorized to perform: sts:AssumeRole on resource: ${recorded.roleArn}`;
+    const message = `Not authorized to perform: sts:AssumeRole on resource: ${recorded.roleArn}`;
     sendXml(response, 403, errorXml('AccessDenied', message));
     return;
   }
@@ -63,13 +63,14 @@ function answer(response, recorded, { deny, accountId }) {
 }
 
 function assumeRoleXml({ roleArn, sessionName, durationSeconds }, accountId) {
-  const roleName = (roleArn ?? '').split('/').pop();
+  const roleName = escapeXml((roleArn ?? '').split('/').pop());
+  const session = escapeXml(sessionName);
   const expiration = new Date(Date.now() + (durationSeconds ?? 3600) * 1000).toISOString();
   return `<AssumeRoleResponse xmlns="${STS_NAMESPACE}">
   <AssumeRoleResult>
     <AssumedRoleUser>
-      <AssumedRoleId>AROALOCAL:${escapeXml(sessionName)}</AssumedRoleId>
-      <Arn>arn:aws:sts::${accountId}:assumed-role/${escapeXml(roleName)}/${escapeXml(sessionName)}</Arn>
+      <AssumedRoleId>AROALOCAL:${session}</AssumedRoleId>
+      <Arn>arn:aws:sts::${accountId}:assumed-role/${roleName}/${session}</Arn>
     </AssumedRoleUser>
     <Credentials>
       <AccessKeyId>ASIALOCAL${randomBytes(6).toString('hex').toUpperCase()}</AccessKeyId>

@@ -24,7 +24,9 @@ export interface CredentialSettings {
 }
 
 /** Builds the provider; nothing is read or requested until it is first called. */
-export function createCredentialProvider(settings: CredentialSettings): AwsCredentialIdentityProvider {
+export function createCredentialProvider(
+  settings: CredentialSettings,
+): AwsCredentialIdentityProvider {
   const base = settings.awsProfile === undefined
     ? fromNodeProviderChain()
     : fromIni({ profile: settings.awsProfile });

@@ -70,7 +70,11 @@ export async function processMessage(
  * The message counts as sent only once the sink has accepted every event written. (The sink
  * counts what it sends in RunStats itself.)
  */
-async function flushed(stages: MessageStages, objects: number, events: number): Promise<MessageResult> {
+async function flushed(
+  stages: MessageStages,
+  objects: number,
+  events: number,
+): Promise<MessageResult> {
   try {
     await stages.sink.flush();
   } catch (error) {

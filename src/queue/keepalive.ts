@@ -4,6 +4,7 @@
 // extension still leaves time for the next.
 
 import { awsErrorCode } from '../aws/errors.js';
+import { ExitCode, WodleError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { STALE_RECEIPT_CODES, type MessageQueue, type QueueMessage } from './message-queue.js';
 
@@ -49,8 +50,8 @@ export class VisibilityKeepalive {
       await this.queue.extendVisibility(this.message, this.timeoutSec);
       this.logger.debug(2, `Extended the visibility of message ${this.message.id}`);
     } catch (error) {
-      if (STALE_RECEIPT_CODES.has(awsErrorCode(error) ?? '')) {
-        this.logger.debug(1, `Message ${this.message.id} can no longer be extended; stopped`);
+      if (isPointlessToRetry(error)) {
+        this.logger.debug(1, `Message ${this.message.id} cannot be extended: ${describe(error)}`);
         this.stop();
         return;
       }
@@ -63,7 +64,20 @@ export class VisibilityKeepalive {
     if (this.warned) return;
 
     this.warned = true;
-    const reason = error instanceof Error ? error.message : String(error);
-    this.logger.warning(`${reason}; will retry while message ${this.message.id} is processed`);
+    const id = this.message.id;
+    this.logger.warning(`${describe(error)}; will retry while message ${id} is processed`);
   }
+}
+
+/**
+ * A receipt handle that is no longer valid stays invalid; so does a policy without
+ * sqs:ChangeMessageVisibility (policies written for Wazuh's own wodle lack it).
+ */
+function isPointlessToRetry(error: unknown): boolean {
+  if (STALE_RECEIPT_CODES.has(awsErrorCode(error) ?? '')) return true;
+  return error instanceof WodleError && error.exitCode === ExitCode.invalidCredentials;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -16,7 +16,7 @@ import type { DeleteBatchResult, MessageQueue, QueueMessage } from './message-qu
 import type { QueueRef } from './queue-ref.js';
 
 /** SQS's own default, used when the queue's attribute cannot be read. */
-const DEFAULT_VISIBILITY_TIMEOUT_SEC = 30;
+export const DEFAULT_VISIBILITY_TIMEOUT_SEC = 30;
 
 export class SqsQueue implements MessageQueue {
   readonly label: string;
@@ -88,7 +88,11 @@ export class SqsQueue implements MessageQueue {
   }
 }
 
-async function call<T>(operation: AwsOperation, subject: string, send: () => Promise<T>): Promise<T> {
+async function call<T>(
+  operation: AwsOperation,
+  subject: string,
+  send: () => Promise<T>,
+): Promise<T> {
   try {
     return await send();
   } catch (error) {
