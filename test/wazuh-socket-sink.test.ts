@@ -199,6 +199,19 @@ describe('WazuhSocketSink', () => {
     expect(sequenceNumbers(receiver.datagrams)).toEqual(range(2000));
   });
 
+  it('sends everything written before close(), then refuses further writes', async () => {
+    const receiver = startReceiver();
+    const sink = newSink();
+    await sink.open();
+    void sink.write(numberedEvents(0, 3000));
+
+    await sink.close();
+
+    receiver.drain();
+    expect(sequenceNumbers(receiver.datagrams)).toEqual(range(3000));
+    await expect(sink.write(numberedEvents(3000, 1))).rejects.toThrow('not open');
+  });
+
   it('keeps write() pending while analysisd is stalled, then releases it', async () => {
     const receiver = startReceiver();
     receiver.pause();

@@ -77,6 +77,7 @@ export class WazuhSocketSink implements EventSink {
   private fd = -1;
   private opened = false;
   private pumping = false;
+  private pumpStopped: Promise<void> = Promise.resolve();
   private failure: unknown;
   private writtenCount = 0;
   private doneCount = 0;
@@ -115,7 +116,7 @@ export class WazuhSocketSink implements EventSink {
 
   write(events: readonly string[]): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (!this.opened) return Promise.reject(new Error('WazuhSocketSink.write() before open()'));
+    if (!this.opened) return Promise.reject(new Error('WazuhSocketSink is not open'));
 
     this.pending.push(events.slice());
     this.writtenCount += events.length;
@@ -137,12 +138,16 @@ export class WazuhSocketSink implements EventSink {
     });
   }
 
+  /** Flushes, waits for the pump to stop using the socket, then closes it. */
   async close(): Promise<void> {
+    if (!this.opened) return;
+
+    this.opened = false;
     try {
-      if (this.opened) await this.flush();
+      await this.flush();
     } finally {
+      await this.pumpStopped;
       this.closeSocket();
-      this.opened = false;
     }
   }
 
@@ -155,8 +160,12 @@ export class WazuhSocketSink implements EventSink {
     if (this.pumping) return;
 
     this.pumping = true;
-    setImmediate(() => {
-      this.pump().catch((error: unknown) => this.fail(error));
+    this.pumpStopped = new Promise((resolve) => {
+      setImmediate(() => {
+        this.pump()
+          .catch((error: unknown) => this.fail(error))
+          .finally(resolve);
+      });
     });
   }
 
