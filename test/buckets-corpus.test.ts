@@ -43,7 +43,8 @@ async function outcome(key: string): Promise<number | string> {
     return error instanceof Error ? error.name : String(error);
   }
   for (const event of events) {
-    expect(event).toMatchObject({ integration: 'aws', aws: { source: 'custom', log_info: { log_file: key } } });
+    const aws = { source: 'custom', log_info: { log_file: key, s3bucket: 'corpus' } };
+    expect(event).toMatchObject({ integration: 'aws', aws });
   }
   return events.length;
 }

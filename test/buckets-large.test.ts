@@ -20,7 +20,8 @@ function cloudTrailRecord(index: number): string {
     eventName: 'DescribeInstances',
     requestID: `req-${index}`,
     userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::111122223333:assumed-role/r/${index}` },
-    requestParameters: { filterSet: { items: [{ name: 'tag:x', valueSet: { items: [{ value: '}{"]' }] } }] } },
+    // Brackets and quotes inside strings must not confuse the splitter.
+    requestParameters: { filter: { name: 'tag:x', values: [{ value: '}{"],\\' }] } },
     responseElements: null,
     padding: 'p'.repeat(800),
   });

@@ -13,7 +13,9 @@ const location = { bucket: 'logs', key: 'test/object.log' };
 /** The text cut into pieces of `size` characters, as a decoder might hand it over. */
 function piecesOf(text: string, size: number): string[] {
   const pieces: string[] = [];
-  for (let start = 0; start < text.length; start += size) pieces.push(text.slice(start, start + size));
+  for (let start = 0; start < text.length; start += size) {
+    pieces.push(text.slice(start, start + size));
+  }
   return pieces;
 }
 
@@ -102,7 +104,12 @@ describe('JsonSplitter', () => {
 describe('LineSplitter', () => {
   it('ends lines at CRLF, LF and a lone CR, across chunk boundaries', () => {
     const splitter = new LineSplitter();
-    const lines = [...splitter.push('a\r'), ...splitter.push('\nb\rc\n'), ...splitter.push('d'), ...splitter.end()];
+    const lines = [
+      ...splitter.push('a\r'),
+      ...splitter.push('\nb\rc\n'),
+      ...splitter.push('d'),
+      ...splitter.end(),
+    ];
     expect(lines.filter((line) => line !== '')).toEqual(['a', 'b', 'c', 'd']);
   });
 });
@@ -132,7 +139,8 @@ describe('CSV', () => {
   });
 
   it('does not take a header-less CSV for a table', () => {
-    expect(sniffCsv(['"2024-03-07 00:00:01","user1","Allowed"', '"2024-03-07","u2","Blocked"'])).toBeUndefined();
+    const lines = ['"2024-03-07 00:00:01","user1","Allowed"', '"2024-03-07","u2","Blocked"'];
+    expect(sniffCsv(lines)).toBeUndefined();
   });
 
   it('does not take a few lines of prose for a space-separated table', () => {
@@ -149,7 +157,8 @@ describe('CSV', () => {
 
   it('keys each row by the header, keeping extra values and leaving out missing ones', () => {
     const dialect = { delimiter: ',', header: ['a', 'b', 'c'] };
-    expect(csvRow('1,2,3,4,5', dialect)).toEqual({ a: '1', b: '2', c: '3', extra_fields: ['4', '5'] });
+    const row = csvRow('1,2,3,4,5', dialect);
+    expect(row).toEqual({ a: '1', b: '2', c: '3', extra_fields: ['4', '5'] });
     expect(csvRow('1', dialect)).toEqual({ a: '1' });
   });
 });
@@ -160,7 +169,8 @@ describe('detectFormat', () => {
   });
 
   it('calls a text starting with a bracketed timestamp plain lines', () => {
-    expect(detectFormat('[2024-01-01 10:00:00] started\n[2024-01-01] done\n', true).kind).toBe('lines');
+    const text = '[2024-01-01 10:00:00] started\n[2024-01-01] done\n';
+    expect(detectFormat(text, true).kind).toBe('lines');
   });
 
   it('calls a top-level array JSON even when its first element is longer than the sample', () => {
@@ -184,7 +194,8 @@ describe('readTextRecords', () => {
 
   it('reads pretty-printed objects one after another', async () => {
     const result = await records('{\n  "a": 1\n}\n{\n  "a": [2]\n}\n');
-    expect(result.map((record) => record.kind === 'json' && record.value)).toEqual([{ a: 1 }, { a: [2] }]);
+    const values = result.map((record) => record.kind === 'json' && record.value);
+    expect(values).toEqual([{ a: 1 }, { a: [2] }]);
   });
 
   it('reads CSV rows keyed by the header and never sends the header', async () => {
@@ -197,14 +208,19 @@ describe('readTextRecords', () => {
 
   it('reads plain lines, skipping blank and NUL-only lines', async () => {
     const result = await records('first line\n\n\0\0\0\n  \nlast line');
-    expect(result).toEqual([{ kind: 'line', text: 'first line' }, { kind: 'line', text: 'last line' }]);
+    expect(result).toEqual([
+      { kind: 'line', text: 'first line' },
+      { kind: 'line', text: 'last line' },
+    ]);
   });
 
   it('reports malformed JSON as a ParseError naming the object and the record', async () => {
     const failure = records('{"a":1}\n{"b": nope}\n{"c":3}\n').catch((error: unknown) => error);
     const error = await failure;
     expect(error).toBeInstanceOf(ParseError);
-    expect((error as ParseError).message).toMatch(/s3:\/\/logs\/test\/object\.log: record 2 \(from character 8\)/);
+    expect((error as ParseError).message).toMatch(
+      /^s3:\/\/logs\/test\/object\.log: record 2 \(from character 8\) is not valid JSON/,
+    );
     expect((error as ParseError).exitCode).toBe(9);
   });
 
@@ -212,7 +228,8 @@ describe('readTextRecords', () => {
     const seen: RawRecord[] = [];
     const text = '{"a":1}\n'.repeat(3000) + '{"broken"';
     const reading = (async () => {
-      for await (const batch of readTextRecords(fromArray(piecesOf(text, 1000)), location)) seen.push(...batch);
+      const chunks = fromArray(piecesOf(text, 1000));
+      for await (const batch of readTextRecords(chunks, location)) seen.push(...batch);
     })();
     await expect(reading).rejects.toThrow(ParseError);
     expect(seen).toHaveLength(3000);
@@ -221,7 +238,9 @@ describe('readTextRecords', () => {
   it('hands records over in batches of at most 1000', async () => {
     const sizes: number[] = [];
     const text = '{"a":1}\n'.repeat(2500);
-    for await (const batch of readTextRecords(fromArray([text]), location)) sizes.push(batch.length);
+    for await (const batch of readTextRecords(fromArray([text]), location)) {
+      sizes.push(batch.length);
+    }
     expect(sizes).toEqual([1000, 1000, 500]);
   });
 });

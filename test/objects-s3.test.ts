@@ -36,6 +36,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ObjectReadError> {
 describe('S3ObjectReader on a local S3', () => {
   let aws: LocalAws;
   const body = Buffer.from(Array.from({ length: 300_000 }, (_, index) => index % 251));
+  const stored = { bucket: 'logs', key: 'dir/with space+plus.bin' };
 
   beforeAll(async () => {
     aws = (await startLocalAws()) as LocalAws;
@@ -50,20 +51,20 @@ describe('S3ObjectReader on a local S3', () => {
   it('streams the object as stored and counts its bytes', async () => {
     const stats = new RunStats();
     const reader = new S3ObjectReader({ s3: aws.s3, stats });
-    const streamed = await collect(await reader.stream({ bucket: 'logs', key: 'dir/with space+plus.bin' }));
+    const streamed = await collect(await reader.stream(stored));
     expect(streamed.equals(body)).toBe(true);
     expect(stats.bytes).toBe(body.length);
   });
 
   it('asks S3 for the size unless the notification gave it', async () => {
     const reader = new S3ObjectReader({ s3: aws.s3 });
-    expect(await reader.size({ bucket: 'logs', key: 'dir/with space+plus.bin' })).toBe(body.length);
+    expect(await reader.size(stored)).toBe(body.length);
     expect(await reader.size({ bucket: 'logs', key: 'not/there', size: 42 })).toBe(42);
   });
 
   it('reads a byte range, end exclusive', async () => {
     const reader = new S3ObjectReader({ s3: aws.s3 });
-    const bytes = await reader.range({ bucket: 'logs', key: 'dir/with space+plus.bin' }, 1000, 1010);
+    const bytes = await reader.range(stored, 1000, 1010);
     expect(Buffer.from(bytes).equals(body.subarray(1000, 1010))).toBe(true);
   });
 
@@ -92,7 +93,8 @@ describe('S3ObjectReader failures', () => {
   const ref = { bucket: 'logs', key: 'a.log' };
 
   function s3Error(name: string, status: number): Error {
-    return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+    const metadata = { $metadata: { httpStatusCode: status } };
+    return Object.assign(new Error(`${name} happened`), { name, ...metadata });
   }
 
   it('maps AccessDenied to exit 3', async () => {

@@ -10,7 +10,9 @@ import { inflateRawFrom } from '../src/objects/inflate.js';
 const location = { bucket: 'logs', key: 'archive/object.gz' };
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
+  for (let start = 0; start < bytes.length; start += size) {
+    yield bytes.subarray(start, start + size);
+  }
 }
 
 async function collect(bytes: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -105,8 +107,9 @@ describe('decompress', () => {
     for (const chunkSize of [1, 5, 64]) {
       const warnings: string[] = [];
       expect(await parts(stored, chunkSize, warnings)).toEqual([[undefined, 'data\n']]);
+      const garbageAt = stored.length - 8;
       expect(warnings).toEqual([
-        `s3://logs/archive/object.gz: bytes after the gzip data at byte ${stored.length - 8} ignored`,
+        `s3://logs/archive/object.gz: bytes after the gzip data at byte ${garbageAt} ignored`,
       ]);
     }
   });
@@ -130,7 +133,7 @@ describe('decompress', () => {
     await expect(parts(stored)).rejects.toThrow(/fails its CRC or length check/);
   });
 
-  it('fails a gzip cut inside its deflate data with a DecompressError naming the object', async () => {
+  it('fails a gzip cut inside its deflate data, naming the object', async () => {
     const whole = gzipSync('some text that compresses\n'.repeat(100));
     const failure = parts(whole.subarray(0, whole.length / 2)).catch((error: unknown) => error);
     const error = await failure;
@@ -139,7 +142,7 @@ describe('decompress', () => {
     expect((error as DecompressError).message).toContain('s3://logs/archive/object.gz');
   });
 
-  it('keeps complete deflate data whose 8-byte trailer is missing or cut, with a warning', async () => {
+  it('keeps complete deflate data whose trailer is missing or cut, with a warning', async () => {
     const whole = gzipSync('complete deflate data\n');
     for (const cut of [8, 3]) {
       const warnings: string[] = [];
@@ -168,7 +171,7 @@ describe('decompress', () => {
     ]);
   });
 
-  it('finds the next zip entry after deflated data with a data descriptor, signed or not', async () => {
+  it('finds the next zip entry after a data descriptor, signed or not', async () => {
     const archive = zipArchive([
       { name: 'one', text: 'x'.repeat(3000), deflate: true, descriptor: 'signed' },
       { name: 'two', text: 'second entry', deflate: true, descriptor: 'unsigned' },
@@ -211,7 +214,8 @@ describe('decompress', () => {
   });
 
   it('fails a zip whose deflated entry is cut', async () => {
-    const archive = zipArchive([{ name: 'a', text: 'random ' + Math.PI.toString().repeat(300), deflate: true }]);
+    const text = 'random ' + Math.PI.toString().repeat(300);
+    const archive = zipArchive([{ name: 'a', text, deflate: true }]);
     await expect(parts(archive.subarray(0, 60))).rejects.toThrow(/zip entry 'a'/);
   });
 

@@ -46,7 +46,8 @@ export async function* gunzipFrom(
 
     const trailer = Buffer.from(await source.readExactly(TRAILER_BYTES));
     if (trailer.length < TRAILER_BYTES) {
-      warn(`${describe(location)}: gzip member ${member} has no trailer; its data is kept unchecked`);
+      const where = `${describe(location)}: gzip member ${member}`;
+      warn(`${where} has no trailer; its data is kept unchecked`);
       return;
     }
     checkTrailer(trailer, crc, length, member, location);
@@ -108,7 +109,11 @@ async function skipZeroTerminated(source: ByteSource, location: ObjectLocation):
   }
 }
 
-async function skipOrFail(source: ByteSource, length: number, location: ObjectLocation): Promise<void> {
+async function skipOrFail(
+  source: ByteSource,
+  length: number,
+  location: ObjectLocation,
+): Promise<void> {
   if ((await source.skip(length)) < length) throw truncatedHeader(location);
 }
 
