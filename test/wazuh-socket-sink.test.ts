@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { ExitCode, WazuhUnreachableError } from '../src/errors.js';
+import { Logger } from '../src/log.js';
 import { RunStats } from '../src/stats.js';
 import { DATAGRAM_HEADER } from '../src/wazuh/frame.js';
 import { loadDatagramAddon, type DatagramAddon } from '../src/wazuh/native.js';
@@ -251,7 +252,8 @@ describe('WazuhSocketSink', () => {
 
   it('loses nothing when the socket file is removed and recreated mid-stream', async () => {
     const first = startReceiver();
-    const sink = newSink();
+    const lines: string[] = [];
+    const sink = newSink({ logger: new Logger(0, (line) => lines.push(line)) });
     await sink.open();
 
     const writing = writeNumbered(sink, 6000);
@@ -267,6 +269,9 @@ describe('WazuhSocketSink', () => {
     const received = [...first.datagrams, ...second.datagrams];
     expect(sequenceNumbers(received)).toEqual(range(6000));
     expect(stats.reconnects).toBe(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^WARNING: Lost analysisd's socket .* \(E[A-Z]+\); reconnecting/);
+    expect(lines[1]).toMatch(/^INFO: Reconnected to analysisd after \d+ ms$/);
   });
 
   it('fails with exit 11 when analysisd is not back within the reconnect window', async () => {
@@ -288,17 +293,24 @@ describe('WazuhSocketSink', () => {
 
   it('skips and counts an event the kernel refuses as too large (EMSGSIZE)', async () => {
     const receiver = startReceiver();
-    const sink = newSink({ sendBufferBytes: 4096 });
+    const lines: string[] = [];
+    const sink = newSink({
+      sendBufferBytes: 4096,
+      logger: new Logger(0, (line) => lines.push(line)),
+    });
     await sink.open();
     const big = JSON.stringify({ seq: 1, pad: 'b'.repeat(30_000) });
 
     await sink.write([...numberedEvents(0, 1), big, ...numberedEvents(2, 1)]);
-    await sink.flush();
+    await sink.close();
     await receiver.waitFor(2);
 
     expect(sequenceNumbers(receiver.datagrams)).toEqual([0, 2]);
     expect(stats.eventsTooLarge).toBe(1);
     expect(stats.eventsSent).toBe(2);
+    expect(lines).toEqual([
+      "WARNING: analysisd's socket refused 1 event(s) as too large (EMSGSIZE); they were skipped",
+    ]);
   });
 
   it('never sends a datagram analysisd would cut: it counts longer events instead', async () => {

@@ -19,6 +19,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { WazuhSendError, WazuhUnreachableError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { RunStats } from '../stats.js';
 import { DatagramBatch, MAX_DATAGRAMS_PER_BATCH, PendingEvents } from './datagram-batch.js';
 import { isSystemError, loadDatagramAddon, type DatagramAddon } from './native.js';
@@ -29,6 +30,8 @@ export interface SocketSinkOptions {
   readonly socketPath: string;
   /** Receives sent, retry, reconnect and too-large counts. */
   readonly stats: RunStats;
+  /** Gets one line per lost and regained connection, and one for EMSGSIZE refusals. */
+  readonly logger?: Logger;
   /** How long to keep reconnecting after analysisd went away. Default 60 s. */
   readonly reconnectWindowMs?: number;
   /** How long one send waits for analysisd to make room before it counts a retry. 100 ms. */
@@ -65,6 +68,7 @@ interface Waiter {
 export class WazuhSocketSink implements EventSink {
   private readonly socketPath: string;
   private readonly stats: RunStats;
+  private readonly logger: Logger | undefined;
   private readonly reconnectWindowMs: number;
   private readonly sendTimeoutMs: number;
   private readonly maxQueuedEvents: number;
@@ -83,12 +87,14 @@ export class WazuhSocketSink implements EventSink {
   private doneCount = 0;
   private queuedChars = 0;
   private retryPauseMs = RETRY_PAUSE_MS.first;
+  private refusedAsTooLarge = 0;
   private roomWaiters: Waiter[] = [];
   private flushWaiters: Waiter[] = [];
 
   constructor(options: SocketSinkOptions) {
     this.socketPath = options.socketPath;
     this.stats = options.stats;
+    this.logger = options.logger;
     this.reconnectWindowMs = options.reconnectWindowMs ?? 60_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 100;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 3 * MAX_DATAGRAMS_PER_BATCH;
@@ -148,6 +154,7 @@ export class WazuhSocketSink implements EventSink {
     } finally {
       await this.pumpStopped;
       this.closeSocket();
+      this.reportRefusals();
     }
   }
 
@@ -212,6 +219,7 @@ export class WazuhSocketSink implements EventSink {
       this.retryPauseMs = Math.min(this.retryPauseMs * 2, RETRY_PAUSE_MS.max);
     } else if (isSystemError(error, 'EMSGSIZE')) {
       batch.skipDatagram();
+      this.refusedAsTooLarge++;
     } else if (isSystemError(error, ...RECONNECT_CODES) || this.fd < 0) {
       await this.reconnect(error);
     } else {
@@ -222,15 +230,21 @@ export class WazuhSocketSink implements EventSink {
   /** Reopens the socket, retrying with backoff until the reconnect window closes. */
   private async reconnect(cause: unknown): Promise<void> {
     this.closeSocket();
-    const deadlineMs = Date.now() + this.reconnectWindowMs;
+    const startMs = Date.now();
+    const deadlineMs = startMs + this.reconnectWindowMs;
     let pauseMs = RECONNECT_PAUSE_MS.first;
     let lastError = cause;
+    this.logger?.warning(
+      `Lost analysisd's socket ${this.socketPath} (${describeCode(cause)}); ` +
+        `reconnecting for up to ${this.reconnectWindowMs / 1000} s`,
+    );
 
     while (Date.now() < deadlineMs) {
       await sleep(Math.min(pauseMs, Math.max(0, deadlineMs - Date.now())));
       try {
         this.connect();
         this.stats.reconnects++;
+        this.logger?.info(`Reconnected to analysisd after ${Date.now() - startMs} ms`);
         return;
       } catch (error) {
         if (!isSystemError(error, ...RECONNECT_CODES, ...UNREACHABLE_CODES)) {
@@ -266,6 +280,15 @@ export class WazuhSocketSink implements EventSink {
     this.addon.close(fd);
   }
 
+  private reportRefusals(): void {
+    if (this.refusedAsTooLarge === 0) return;
+
+    this.logger?.warning(
+      `analysisd's socket refused ${this.refusedAsTooLarge} event(s) as too large ` +
+        '(EMSGSIZE); they were skipped',
+    );
+  }
+
   /** Counts a finished batch and wakes the writers and flushers it frees. */
   private settle(batch: DatagramBatch): void {
     this.stats.eventsSent += batch.size - batch.skipped;
@@ -298,6 +321,10 @@ function resolveReached(waiters: Waiter[], doneCount: number): Waiter[] {
     else waiting.push(waiter);
   }
   return waiting;
+}
+
+function describeCode(error: unknown): string {
+  return isSystemError(error) ? error.code : describe(error);
 }
 
 function describe(error: unknown): string {
