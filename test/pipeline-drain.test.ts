@@ -205,6 +205,37 @@ describe('draining the queue', () => {
     expect(run.stats).toMatchObject({ eventsTrimmed: 2, eventsTooLarge: 2 });
   });
 
+  it('lets the messages in flight finish before ending with a failed receive', async () => {
+    const queue = new FakeQueue([message('m1', 'objects:b/n2'), message('m2', 'objects:b/n1')]);
+    const receive = queue.receive.bind(queue);
+    let receives = 0;
+    queue.receive = async (maxMessages, waitTimeSec) => {
+      receives++;
+      if (receives > 1) throw new WodleError(ExitCode.queueOperationFailed, 'receive failed');
+      return receive(maxMessages, waitTimeSec);
+    };
+    const run = harness(queue);
+
+    await expect(drainQueue(run.deps, SETTINGS)).rejects.toMatchObject({
+      exitCode: ExitCode.queueOperationFailed });
+    expect(queue.deleted.sort()).toEqual(['m1', 'm2']);
+    expect(run.sink.written).toHaveLength(3);
+  });
+
+  it('shows message bodies at debug level 3 only', async () => {
+    const body = 'objects:b/n1';
+    const atLevel = async (level: 1 | 2 | 3): Promise<string[]> => {
+      const run = harness(new FakeQueue([message('m1', body)]));
+      const lines: string[] = [];
+      await drainQueue({ ...run.deps, logger: new Logger(level, (line) => lines.push(line)) },
+        SETTINGS);
+      return lines.filter((line) => line.includes(body));
+    };
+
+    expect(await atLevel(2)).toEqual([]);
+    expect(await atLevel(3)).toEqual([`DEBUG: Message m1 body: ${body}`]);
+  });
+
   it('deletes nothing in a dry run', async () => {
     const run = harness(new FakeQueue([message('m1', 'objects:b/n1'), message('t', 'ack')]));
 
