@@ -8,7 +8,10 @@
 //
 //   parquet-bench: rows=N peak_rss_mb=M rows_per_s=R
 //
-//   npm run bench:parquet [-- --rows N] [--row-group N] [--no-build]
+//   npm run bench:parquet [-- --rows N] [--row-group N] [--heap-mb N] [--no-build]
+//
+// --heap-mb N runs the wodle's node with --max-old-space-size=N (through NODE_OPTIONS), to
+// see how a heap cap in the wrapper would change the peak; the default is the wrapper as is.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -38,6 +41,7 @@ function parseOptions() {
     options: {
       rows: { type: 'string', default: '200000' },
       'row-group': { type: 'string', default: '20000' },
+      'heap-mb': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
     },
   });
@@ -45,7 +49,9 @@ function parseOptions() {
   const rowGroup = Number(values['row-group']);
   if (!Number.isSafeInteger(rows) || rows < 1) throw new Error('--rows wants a positive number');
   if (!Number.isSafeInteger(rowGroup) || rowGroup < 1) throw new Error('--row-group wants a positive number');
-  return { rows, rowGroup, build: !values['no-build'] };
+  const heapMb = values['heap-mb'] === undefined ? undefined : Number(values['heap-mb']);
+  if (heapMb !== undefined && !(Number.isSafeInteger(heapMb) && heapMb > 0)) throw new Error('--heap-mb wants a positive number');
+  return { rows, rowGroup, heapMb, build: !values['no-build'] };
 }
 
 function requirePieces(build) {
@@ -101,8 +107,9 @@ function watchPeakRss(rootPid) {
 
 // ---------------------------------------------------------------------------------------------
 
-function wodleEnvironment(wazuhDir, awsEnv) {
+function wodleEnvironment(wazuhDir, awsEnv, heapMb) {
   return {
+    ...(heapMb === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMb}` }),
     PATH: process.env.PATH,
     HOME: wazuhDir,
     AWS_CONFIG_FILE: join(wazuhDir, 'no-aws-config'),
@@ -144,7 +151,7 @@ function runWodle(args, env, receiver, rows) {
 }
 
 async function main() {
-  const { rows, rowGroup, build } = parseOptions();
+  const { rows, rowGroup, heapMb, build } = parseOptions();
   requirePieces(build);
 
   let started = performance.now();
@@ -171,7 +178,7 @@ async function main() {
       '--iam_role_arn', ROLE_ARN, '--external_id', EXTERNAL_ID,
       '--sts_endpoint', sts.endpoint, '--service_endpoint', aws.endpoint,
     ];
-    const run = await runWodle(args, wodleEnvironment(wazuhDir, aws.env), receiver, rows);
+    const run = await runWodle(args, wodleEnvironment(wazuhDir, aws.env, heapMb), receiver, rows);
     await new Promise((resolve) => setTimeout(resolve, 200));
     report(run, rows, receiver.count, await aws.queueDepth(queueUrl), sts.requests.length);
   } finally {

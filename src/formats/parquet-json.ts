@@ -26,11 +26,14 @@ export function toJsonValue(value: unknown): JsonValue {
   }
 }
 
-/** One row of a Parquet file as the JSON object Wazuh receives. */
+/**
+ * One row of a Parquet file as the JSON object Wazuh receives. The row is converted in place
+ * (its objects and arrays are reused), which halves the garbage of reading a large file;
+ * converting a value twice changes nothing.
+ */
 export function toJsonRow(row: Record<string, unknown>): { [key: string]: JsonValue } {
-  const json: { [key: string]: JsonValue } = {};
-  for (const [name, value] of Object.entries(row)) json[name] = toJsonValue(value);
-  return json;
+  for (const name of Object.keys(row)) row[name] = toJsonValue(row[name]);
+  return row as { [key: string]: JsonValue };
 }
 
 function bigintToJson(value: bigint): number | string {
@@ -41,7 +44,10 @@ function bigintToJson(value: bigint): number | string {
 function objectToJson(value: object): JsonValue {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64');
-  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) value[index] = toJsonValue(value[index]);
+    return value as JsonValue[];
+  }
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, toJsonValue);
   return toJsonRow(value as Record<string, unknown>);
 }

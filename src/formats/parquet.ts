@@ -2,12 +2,12 @@
 // follows the largest row group rather than the file. Every failure to read the file as
 // Parquet is a ParseError naming the object.
 
-import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { type AsyncBuffer, type FileMetaData, type RowGroup, parquetMetadataAsync } from 'hyparquet';
 
 import { type ObjectLocation, ParseError, WodleError } from '../errors.js';
 import { type JsonValue, toJsonRow } from './parquet-json.js';
 import { legacyListNormalizer } from './parquet-lists.js';
+import { type ParquetRow, readRowGroupRows } from './parquet-row-group.js';
 
 /** The bytes of one object, read by range. */
 export interface ByteSource {
@@ -35,10 +35,9 @@ export async function* readParquetRows(
   let groupStart = 0;
   for (const [index, rowGroup] of metadata.row_groups.entries()) {
     const groupEnd = groupStart + Number(rowGroup.num_rows);
-    const rows = await readRowGroup(file, metadata, [groupStart, groupEnd], location, index);
-    for (let start = 0; start < rows.length; start += batchRows) {
-      yield rows.slice(start, start + batchRows).map(toJson);
-    }
+    const rows = await readRowGroup(file, metadata, rowGroup, [groupStart, groupEnd], location, index);
+    // Taken out of the group's array as they go, so yielded rows can be collected early.
+    while (rows.length > 0) yield rows.splice(0, batchRows).map(toJson);
     groupStart = groupEnd;
   }
 }
@@ -62,13 +61,13 @@ async function readMetadata(file: AsyncBuffer, location: ObjectLocation): Promis
 async function readRowGroup(
   file: AsyncBuffer,
   metadata: FileMetaData,
-  [rowStart, rowEnd]: [number, number],
+  rowGroup: RowGroup,
+  rows: [number, number],
   location: ObjectLocation,
   index: number,
-): Promise<Record<string, unknown>[]> {
+): Promise<ParquetRow[]> {
   try {
-    // utf8: false keeps binary columns not marked as text as bytes (written as base64).
-    return await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors, utf8: false });
+    return await readRowGroupRows(file, metadata, rowGroup, rows);
   } catch (error) {
     throw asParseError(error, location, `row group ${index + 1} of ${metadata.row_groups.length}`);
   }
