@@ -32,7 +32,7 @@ export async function runSubscriber(
   const queueRef = parseQueueRef(options.queue);
   const aws = await createAwsClients({ ...options, queueRegion: queueRef.region });
   try {
-    const sink = await openSink(options, stats);
+    const sink = await openSink(options, stats, logger);
     const watchdog = watchForStall();
     try {
       const draining = drain(options, { aws, sink, queueRef, logger, stats });
@@ -98,12 +98,17 @@ async function visibilityTimeoutOf(queue: SqsQueue, logger: Logger): Promise<num
 }
 
 /** Analysisd's socket, or the dry-run file. Throws exit 11 when Wazuh is not running. */
-async function openSink(options: SubscriberOptions, stats: RunStats): Promise<EventSink> {
+async function openSink(
+  options: SubscriberOptions,
+  stats: RunStats,
+  logger: Logger,
+): Promise<EventSink> {
   if (options.dryRunOutput !== undefined) {
     return new CountingSink(await FileSink.open(options.dryRunOutput), stats);
   }
 
-  const sink = new WazuhSocketSink({ socketPath: queueSocketPath(resolveWazuhDir()), stats });
+  const socketPath = queueSocketPath(resolveWazuhDir());
+  const sink = new WazuhSocketSink({ socketPath, stats, logger });
   await sink.open();
   return sink;
 }
