@@ -9,11 +9,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // @ts-expect-error plain JavaScript helper without type declarations
-import { startLocalAws } from '../../scripts/lib/local-aws.mjs';
+import { eventBridgeNotification, startLocalAws } from '../../scripts/lib/local-aws.mjs';
+// @ts-expect-error plain JavaScript helper without type declarations
+import { startLocalSts } from '../../scripts/lib/local-sts.mjs';
 // @ts-expect-error plain JavaScript helper without type declarations
 import { startReceiver } from '../../scripts/lib/receiver.mjs';
 import { CORPUS_COUNTS, findCorpus, isOutsideBucketsCorpus } from '../corpus-counts.js';
-import { type LocalAws, type Receiver, datagramsOfBucket } from '../support/local-harness.js';
+import {
+  type LocalAws,
+  type Receiver,
+  datagramsOfBucket,
+  parseDatagram,
+} from '../support/local-harness.js';
 import { objectsNamedBy } from '../support/notification-keys.js';
 import { missingBuild, runWodle, wodleEnv } from '../support/wodle-process.js';
 
@@ -112,6 +119,38 @@ describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => 
       expect(errors.filter((line) => line.includes(`s3://corpus-bad/${path}`))).toHaveLength(1);
     }
     expect(await aws.queueDepth(queueUrl)).toBe(failing.length);
+  }, 60_000);
+
+  it('reads Security Lake Parquet rows through an assumed role, one datagram per row', async () => {
+    const sts = await startLocalSts();
+    const queueUrl = await aws.createQueue('corpus-lake');
+    const bucket = 'aws-security-data-lake-us-east-1-corpus';
+    await aws.createBucket(bucket);
+    const files = {
+      'parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet': 3,
+      'parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_account_change_tests_CreateUser.test.parquet': 1,
+    };
+    for (const path of Object.keys(files)) {
+      const key = `aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/${path.split('/')[1]}`;
+      const size = await aws.putObject(bucket, key, readFileSync(join(corpusDir, path)));
+      await aws.sendMessage(queueUrl, eventBridgeNotification(bucket, key, size));
+    }
+    const before = receiver.count;
+
+    const run = await runWodle([
+      '--subscriber', 'security_lake', '--queue', 'corpus-lake', '--external_id', 'lake-ext',
+      '--iam_role_arn', 'arn:aws:iam::111122223333:role/lake-subscriber',
+      '--sts_endpoint', sts.endpoint,
+    ], env);
+    await sts.stop();
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const rows = receiver.datagrams.slice(before).map(parseDatagram);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row).not.toHaveProperty('integration');
+    expect(sts.requests).toEqual([expect.objectContaining({
+      sessionName: 'WazuhLogParsing', externalId: 'lake-ext' })]);
+    expect(await aws.queueDepth(queueUrl)).toBe(0);
   }, 60_000);
 
   it('fetches what every notification body names, and acknowledges test events', async () => {
