@@ -154,6 +154,12 @@ describe('decompress', () => {
     }
   });
 
+  it('fails a gzip whose deflate data is garbage instead of waiting for more', async () => {
+    const header = gzipSync('x').subarray(0, 10);
+    const stored = Buffer.concat([header, Buffer.alloc(50_000, 0xff)]);
+    await expect(parts(stored, 1000)).rejects.toThrow(/gzip data is corrupt or truncated/);
+  });
+
   it('refuses Snappy framed objects with a DecompressError', async () => {
     const stored = Buffer.concat([Buffer.from('ff060000734e61507059', 'hex'), Buffer.alloc(20)]);
     await expect(parts(stored)).rejects.toThrow(/Snappy/);
@@ -241,5 +247,13 @@ describe('inflateRawFrom', () => {
     const deflated = deflateRawSync(Buffer.from('tail'));
     const source = new ByteSource(chunked(deflated, deflated.length));
     expect((await collect(inflateRawFrom(source))).toString()).toBe('tail');
+  });
+});
+
+describe('inflateRawFrom on corrupt data', () => {
+  it('fails instead of waiting when the deflate data is garbage', async () => {
+    const garbage = Buffer.alloc(40_000, 0xff);
+    const source = new ByteSource(chunked(garbage, 1000));
+    await expect(collect(inflateRawFrom(source))).rejects.toThrow(/invalid/);
   });
 });
