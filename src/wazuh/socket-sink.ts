@@ -1,7 +1,7 @@
 // Sends serialised events to analysisd's AF_UNIX datagram socket, one datagram per event.
 //
 // - One connected socket for the whole run, opened by open(), not by the constructor.
-// - write() queues; a pump packs up to 4096 datagrams per trip to the kernel and starts as
+// - write() queues; a pump packs up to 1024 datagrams per trip to the kernel and starts as
 //   soon as the event loop turns, so a burst is batched and a trickle is not held back.
 //   While the kernel drains one batch, the next is packed into a second buffer.
 // - The kernel's count of datagrams taken is the truth: only the rest is sent again.
@@ -36,11 +36,11 @@ export interface SocketSinkOptions {
   readonly reconnectWindowMs?: number;
   /** How long one send waits for analysisd to make room before it counts a retry. 100 ms. */
   readonly sendTimeoutMs?: number;
-  /** write() waits while more events than this are queued. Default 12288 (three batches). */
+  /** write() waits while more events than this are queued. Default 3072 (three batches). */
   readonly maxQueuedEvents?: number;
-  /** write() waits while more characters of events than this are queued. Default 16 Mi. */
+  /** write() waits while more characters of events than this are queued. Default 8 Mi. */
   readonly maxQueuedChars?: number;
-  /** Size of each of the two batch buffers. Default 8 MiB. */
+  /** Size of each of the two batch buffers. Default 4 MiB. */
   readonly batchBytes?: number;
   /** SO_SNDBUF to ask for; the kernel default when unset. */
   readonly sendBufferBytes?: number;
@@ -98,10 +98,10 @@ export class WazuhSocketSink implements EventSink {
     this.reconnectWindowMs = options.reconnectWindowMs ?? 60_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 100;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 3 * MAX_DATAGRAMS_PER_BATCH;
-    this.maxQueuedChars = options.maxQueuedChars ?? 16 * 1024 * 1024;
+    this.maxQueuedChars = options.maxQueuedChars ?? 8 * 1024 * 1024;
     this.sendBufferBytes = options.sendBufferBytes;
     this.addon = options.addon ?? loadDatagramAddon();
-    const batchBytes = options.batchBytes ?? 8 * 1024 * 1024;
+    const batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
     this.batches = [new DatagramBatch(batchBytes), new DatagramBatch(batchBytes)];
   }
 
