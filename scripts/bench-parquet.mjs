@@ -28,7 +28,8 @@ const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
 const BUCKET = 'aws-security-data-lake-us-east-1-bench';
 const QUEUE = 'wazuh-security-lake-bench';
-const KEY = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/eventDay=20240307/bench.gz.parquet';
+const KEY = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/' +
+  'eventDay=20240307/bench.gz.parquet';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/wazuh-security-lake-bench';
 const EXTERNAL_ID = 'bench-external-id';
 const TARGET_PEAK_RSS_MB = 200;
@@ -45,22 +46,30 @@ function parseOptions() {
       'no-build': { type: 'boolean', default: false },
     },
   });
-  const rows = Number(values.rows);
-  const rowGroup = Number(values['row-group']);
-  if (!Number.isSafeInteger(rows) || rows < 1) throw new Error('--rows wants a positive number');
-  if (!Number.isSafeInteger(rowGroup) || rowGroup < 1) throw new Error('--row-group wants a positive number');
-  const heapMb = values['heap-mb'] === undefined ? undefined : Number(values['heap-mb']);
-  if (heapMb !== undefined && !(Number.isSafeInteger(heapMb) && heapMb > 0)) throw new Error('--heap-mb wants a positive number');
-  return { rows, rowGroup, heapMb, build: !values['no-build'] };
+  return {
+    rows: positive('rows', values.rows),
+    rowGroup: positive('row-group', values['row-group']),
+    heapMb: values['heap-mb'] === undefined ? undefined : positive('heap-mb', values['heap-mb']),
+    build: !values['no-build'],
+  };
+}
+
+function positive(name, text) {
+  const value = Number(text);
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new Error(`--${name} wants a positive number`);
 }
 
 function requirePieces(build) {
   if (build) {
-    const result = spawnSync('npm', ['run', '--silent', 'build:ts'], { cwd: PROJECT_DIR, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('npm run build:ts failed');
+    const build = spawnSync('npm', ['run', '--silent', 'build:ts'],
+      { cwd: PROJECT_DIR, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build:ts failed');
   }
   if (!existsSync(WRAPPER)) throw new Error(`the wrapper ${WRAPPER} is missing`);
-  if (!existsSync(join(PROJECT_DIR, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: npm run build');
+  if (!existsSync(join(PROJECT_DIR, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/ is missing: npm run build');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -68,8 +77,10 @@ function requirePieces(build) {
 
 function childrenOf(pid) {
   try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) => {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+      return children.split(' ').filter(Boolean).map(Number);
+    });
   } catch {
     return [];
   }
@@ -131,7 +142,8 @@ function runWodle(args, env, receiver, rows) {
 
     let allArrivedMs;
     const arrival = setInterval(() => {
-      if (allArrivedMs === undefined && receiver.count >= rows) allArrivedMs = performance.now() - startedAt;
+      if (allArrivedMs !== undefined || receiver.count < rows) return;
+      allArrivedMs = performance.now() - startedAt;
     }, 5);
     const timer = setTimeout(() => process.kill(-child.pid, 'SIGTERM'), WODLE_TIMEOUT_MS);
 
@@ -171,7 +183,8 @@ async function main() {
     started = performance.now();
     const size = await aws.putObject(BUCKET, KEY, parquet);
     await aws.sendMessage(queueUrl, eventBridgeNotification(BUCKET, KEY, size, aws.region));
-    console.log(`parquet-bench: uploaded to ${aws.endpoint} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const uploadSeconds = (performance.now() - started) / 1000;
+    console.log(`parquet-bench: uploaded to ${aws.endpoint} in ${uploadSeconds.toFixed(1)} s`);
 
     const args = [
       '--subscriber', 'security_lake', '--queue', QUEUE,
@@ -192,16 +205,20 @@ async function main() {
 function report(run, rows, received, queueDepth, assumeRoleCalls) {
   const lastLines = run.output.trim().split('\n').slice(-5);
   for (const line of lastLines) console.log(`    ${line}`);
-  console.log(`parquet-bench: wodle exit ${run.code ?? run.signal} after ${run.seconds.toFixed(1)} s; ` +
+  const exit = run.code ?? run.signal;
+  console.log(`parquet-bench: wodle exit ${exit} after ${run.seconds.toFixed(1)} s; ` +
     `${received} of ${rows} rows arrived in ${run.deliverySeconds.toFixed(1)} s; ` +
     `${queueDepth} message(s) left; ${assumeRoleCalls} AssumeRole call(s)`);
 
   const peakRssMb = run.peakRssKb / 1024;
   const ok = run.code === 0 && received === rows && queueDepth === 0;
   if (!ok) process.exitCode = 1;
-  if (peakRssMb >= TARGET_PEAK_RSS_MB) console.log(`parquet-bench: peak RSS is over the ${TARGET_PEAK_RSS_MB} MB target`);
+  if (peakRssMb >= TARGET_PEAK_RSS_MB) {
+    console.log(`parquet-bench: peak RSS is over the ${TARGET_PEAK_RSS_MB} MB target`);
+  }
   const rowsPerSecond = Math.round(received / run.deliverySeconds);
-  console.log(`parquet-bench: rows=${received} peak_rss_mb=${peakRssMb.toFixed(0)} rows_per_s=${rowsPerSecond}`);
+  const peak = peakRssMb.toFixed(0);
+  console.log(`parquet-bench: rows=${received} peak_rss_mb=${peak} rows_per_s=${rowsPerSecond}`);
 }
 
 main().catch((error) => {

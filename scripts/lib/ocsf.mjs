@@ -5,20 +5,23 @@
 
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
-const str = (name) => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
-const int32 = (name) => ({ name, type: 'INT32', repetition_type: 'OPTIONAL' });
-const int64 = (name) => ({ name, type: 'INT64', repetition_type: 'OPTIONAL' });
-const millis = (name) => ({ name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', repetition_type: 'OPTIONAL' });
+const OPTIONAL = 'OPTIONAL';
+const str = (name) =>
+  ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: OPTIONAL });
+const int32 = (name) => ({ name, type: 'INT32', repetition_type: OPTIONAL });
+const int64 = (name) => ({ name, type: 'INT64', repetition_type: OPTIONAL });
+const millis = (name) =>
+  ({ name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', repetition_type: OPTIONAL });
 
 function group(name, ...children) {
   const flat = children.flat();
   const direct = children.length;
-  return [{ name, repetition_type: 'OPTIONAL', num_children: direct }, ...flat];
+  return [{ name, repetition_type: OPTIONAL, num_children: direct }, ...flat];
 }
 
 function stringList(name) {
   return [
-    { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name, repetition_type: OPTIONAL, converted_type: 'LIST', num_children: 1 },
     { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
     str('element'),
   ];
@@ -26,7 +29,7 @@ function stringList(name) {
 
 function stringMap(name) {
   return [
-    { name, repetition_type: 'OPTIONAL', converted_type: 'MAP', num_children: 1 },
+    { name, repetition_type: OPTIONAL, converted_type: 'MAP', num_children: 1 },
     { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
     { name: 'key', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
     str('value'),
@@ -51,7 +54,8 @@ const COLUMNS = [
   ['type_uid', [int64('type_uid')]],
   ['status', [str('status')]],
   ['cloud', group('cloud', str('provider'), str('region'), group('account', str('uid')))],
-  ['api', group('api', str('operation'), group('service', str('name')), group('request', str('uid')))],
+  ['api', group('api',
+    str('operation'), group('service', str('name')), group('request', str('uid')))],
   ['actor', group('actor', group('user', str('type'), str('name'), str('uid')))],
   ['src_endpoint', group('src_endpoint', str('ip'))],
   ['http_request', group('http_request', str('user_agent'))],
@@ -112,7 +116,8 @@ export function ocsfRow(index, random, startMs) {
 }
 
 /** `rowCount` OCSF rows as one Parquet file, in row groups of `rowGroupSize` rows. */
-export function ocsfParquet(rowCount, { rowGroupSize = 20_000, seed = 1, startMs = Date.UTC(2024, 2, 7) } = {}) {
+export function ocsfParquet(rowCount, options = {}) {
+  const { rowGroupSize = 20_000, seed = 1, startMs = Date.UTC(2024, 2, 7) } = options;
   const random = randomFrom(seed);
   const rows = Array.from({ length: rowCount }, (_, index) => ocsfRow(index, random, startMs));
   const columnData = COLUMNS.map(([name]) => ({ name, data: rows.map((row) => row[name]) }));

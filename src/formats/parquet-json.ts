@@ -8,7 +8,13 @@
 // - binary not marked as text is base64;
 // - maps are JSON objects (key -> value), lists are arrays, missing values are null.
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 export function toJsonValue(value: unknown): JsonValue {
   switch (typeof value) {
@@ -43,11 +49,15 @@ function bigintToJson(value: bigint): number | string {
 
 function objectToJson(value: object): JsonValue {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64');
+  if (value instanceof Uint8Array) {
+    return Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64');
+  }
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) value[index] = toJsonValue(value[index]);
     return value as JsonValue[];
   }
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, toJsonValue);
+  if (ArrayBuffer.isView(value)) {
+    return Array.from(value as unknown as ArrayLike<unknown>, toJsonValue);
+  }
   return toJsonRow(value as Record<string, unknown>);
 }

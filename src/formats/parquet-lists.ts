@@ -32,8 +32,8 @@ function hasLegacyList(node: SchemaTree): boolean {
 function legacyWrapper(node: SchemaTree): string | undefined {
   if (node.element.converted_type !== 'LIST' || node.children.length !== 1) return undefined;
   const repeated = node.children[0]!;
-  const isStructElement = repeated.element.repetition_type === 'REPEATED' && repeated.children.length > 1;
-  return isStructElement ? repeated.element.name : undefined;
+  const isRepeated = repeated.element.repetition_type === 'REPEATED';
+  return isRepeated && repeated.children.length > 1 ? repeated.element.name : undefined;
 }
 
 function shapeOf(node: SchemaTree): Shape {
@@ -42,7 +42,9 @@ function shapeOf(node: SchemaTree): Shape {
   if (node.children.length === 0) return { kind: 'leaf' };
 
   const only = node.children.length === 1 ? node.children[0]! : undefined;
-  if (node.element.converted_type === 'LIST' && only) return { kind: 'list', element: elementOf(only) };
+  if (node.element.converted_type === 'LIST' && only) {
+    return { kind: 'list', element: elementOf(only) };
+  }
   if (node.element.converted_type === 'MAP' && only?.children.length === 2) {
     return { kind: 'map', value: shapeOf(only.children[1]!) };
   }

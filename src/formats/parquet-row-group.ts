@@ -32,15 +32,20 @@ export async function readRowGroupRows(
 
   for (const columns of columnBatches(metadata, rowEnd - rowStart, leafValuesPerRead)) {
     // utf8: false keeps binary columns not marked as text as bytes (written as base64).
-    const options = { file: groupFile, metadata, rowStart, rowEnd, columns, compressors, utf8: false };
-    const part = await parquetReadObjects(options);
+    const part = await parquetReadObjects({
+      file: groupFile, metadata, rowStart, rowEnd, columns, compressors, utf8: false,
+    });
     part.forEach((values, index) => Object.assign(rows[index]!, values));
   }
   return rows;
 }
 
 /** Top-level column names in schema order, grouped so each read stays under the budget. */
-function columnBatches(metadata: FileMetaData, rowCount: number, leafValuesPerRead: number): string[][] {
+function columnBatches(
+  metadata: FileMetaData,
+  rowCount: number,
+  leafValuesPerRead: number,
+): string[][] {
   const maxLeaves = Math.max(1, Math.floor(leafValuesPerRead / Math.max(rowCount, 1)));
   const batches: string[][] = [];
   let current: string[] = [];

@@ -2,7 +2,12 @@
 // follows the largest row group rather than the file. Every failure to read the file as
 // Parquet is a ParseError naming the object.
 
-import { type AsyncBuffer, type FileMetaData, type RowGroup, parquetMetadataAsync } from 'hyparquet';
+import {
+  type AsyncBuffer,
+  type FileMetaData,
+  type RowGroup,
+  parquetMetadataAsync,
+} from 'hyparquet';
 
 import { type ObjectLocation, ParseError, WodleError } from '../errors.js';
 import { type JsonValue, toJsonRow } from './parquet-json.js';
@@ -30,12 +35,13 @@ export async function* readParquetRows(
   const file = asAsyncBuffer(source);
   const metadata = await readMetadata(file, location);
   const normalize = legacyListNormalizer(metadata);
-  const toJson = normalize ? (row: Record<string, unknown>) => toJsonRow(normalize(row)) : toJsonRow;
+  const toJson = normalize ? (row: ParquetRow) => toJsonRow(normalize(row)) : toJsonRow;
 
   let groupStart = 0;
   for (const [index, rowGroup] of metadata.row_groups.entries()) {
     const groupEnd = groupStart + Number(rowGroup.num_rows);
-    const rows = await readRowGroup(file, metadata, rowGroup, [groupStart, groupEnd], location, index);
+    const span: [number, number] = [groupStart, groupEnd];
+    const rows = await readRowGroup(file, metadata, rowGroup, span, location, index);
     // Taken out of the group's array as they go, so yielded rows can be collected early.
     while (rows.length > 0) yield rows.splice(0, batchRows).map(toJson);
     groupStart = groupEnd;
@@ -49,7 +55,9 @@ async function readMetadata(file: AsyncBuffer, location: ObjectLocation): Promis
   }
 
   const head = new TextDecoder().decode(await file.slice(0, MAGIC.length));
-  if (head !== MAGIC) throw new ParseError(location, 'not a Parquet file (no PAR1 magic at the start)');
+  if (head !== MAGIC) {
+    throw new ParseError(location, 'not a Parquet file (no PAR1 magic at the start)');
+  }
 
   try {
     return await parquetMetadataAsync(file);
@@ -76,7 +84,8 @@ async function readRowGroup(
 /** Errors of the reader itself (S3, abort) pass through; hyparquet's become ParseErrors. */
 function asParseError(error: unknown, location: ObjectLocation, context: string): Error {
   if (error instanceof WodleError || (error as Error)?.name === 'AbortError') return error as Error;
-  return new ParseError(location, `${context}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  const reason = (error as Error)?.message ?? String(error);
+  return new ParseError(location, `${context}: ${reason}`, { cause: error });
 }
 
 function asAsyncBuffer(source: ByteSource): AsyncBuffer {

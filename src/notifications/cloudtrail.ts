@@ -19,6 +19,8 @@ export function parseCloudTrailNotification(document: JsonObject): Notification 
     throw new NotificationError('CloudTrail notification s3ObjectKey is not a list of keys');
   }
 
-  if (keys.length === 0) return { kind: 'acknowledge', reason: 'CloudTrail notification without keys' };
+  if (keys.length === 0) {
+    return { kind: 'acknowledge', reason: 'CloudTrail notification without keys' };
+  }
   return { kind: 'objects', objects: keys.map((key: string) => ({ bucket, key })) };
 }

@@ -22,10 +22,14 @@ export function parseEventBridgeEvent(document: JsonObject): Notification {
 
   const bucket = stringAt(document, 'detail.bucket.name');
   const key = stringAt(document, 'detail.object.key');
-  if (!bucket) throw new NotificationError('EventBridge "Object Created" has no detail.bucket.name');
-  if (!key) throw new NotificationError('EventBridge "Object Created" has no detail.object.key');
+  if (!bucket) throw missing('detail.bucket.name');
+  if (!key) throw missing('detail.object.key');
 
   const size = sizeAt(document, 'detail.object.size');
   const object = { bucket, key: readEventBridgeKey(key) };
   return { kind: 'objects', objects: [size === undefined ? object : { ...object, size }] };
+}
+
+function missing(member: string): NotificationError {
+  return new NotificationError(`EventBridge "${OBJECT_CREATED}" has no ${member}`);
 }

@@ -9,7 +9,9 @@ import { sizeAt, stringAt } from './json.js';
 const OBJECT_CREATED = /^(s3:)?ObjectCreated:/;
 
 export function parseS3Event(records: readonly unknown[]): Notification {
-  if (records.length === 0) return { kind: 'acknowledge', reason: 'S3 notification without records' };
+  if (records.length === 0) {
+    return { kind: 'acknowledge', reason: 'S3 notification without records' };
+  }
 
   const objects: ObjectRef[] = [];
   const skippedEvents = new Set<string>();

@@ -20,7 +20,10 @@ export interface SubscriberDeps {
   readonly logger?: Logger;
 }
 
-export async function createSubscriber(type: SubscriberType, deps: SubscriberDeps): Promise<Subscriber> {
+export async function createSubscriber(
+  type: SubscriberType,
+  deps: SubscriberDeps,
+): Promise<Subscriber> {
   switch (type) {
     case 'buckets':
       return new BucketsSubscriber(deps);
