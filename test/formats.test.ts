@@ -67,6 +67,11 @@ describe('JsonSplitter', () => {
     expect(splitJson(text, 3)).toEqual(['{"n":1}', '{"n":4}']);
   });
 
+  it('unwraps every Records document of several written back to back', () => {
+    const text = '{"Records":[{"n":1}]}{"Records":[]}\n{"Records":[{"n":2},{"n":3}]}';
+    expect(splitJson(text, 4)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+
   it('keeps an object whose Records member is not an array as one record', () => {
     expect(splitJson('{"Records":"none"}')).toEqual(['{"Records":"none"}']);
   });
@@ -211,6 +216,15 @@ describe('readTextRecords', () => {
     expect(result).toEqual([
       { kind: 'line', text: 'first line' },
       { kind: 'line', text: 'last line' },
+    ]);
+  });
+
+  it('reads a top-level array whose first element is longer than the detection sample', async () => {
+    const long = 'x'.repeat(100_000);
+    const result = await records(`[{"a":"${long}"},{"b":2}]`, 4096);
+    expect(result).toEqual([
+      { kind: 'json', value: { a: long } },
+      { kind: 'json', value: { b: 2 } },
     ]);
   });
 
