@@ -126,6 +126,15 @@ describe('parseNotification', () => {
     expect(reasonOf(JSON.stringify({ s3Bucket: 'trail', s3ObjectKey: 'one.json.gz' }))).toContain('not a list of keys');
   });
 
+  it('acknowledges SNS subscription messages without following their URL', () => {
+    const body = JSON.stringify({
+      Type: 'SubscriptionConfirmation',
+      Message: 'You have chosen to subscribe to the topic arn:aws:sns:us-west-2:123456789012:MyTopic.',
+      SubscribeURL: 'https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription',
+    });
+    expect(parseNotification(body)).toEqual({ kind: 'acknowledge', reason: 'SNS SubscriptionConfirmation' });
+  });
+
   it('acknowledges EventBridge events other than Object Created', () => {
     const body = JSON.stringify({ 'detail-type': 'Object Deleted', source: 'aws.s3', detail: { bucket: { name: 'b' }, object: { key: 'k' } } });
     expect(parseNotification(body)).toEqual({ kind: 'acknowledge', reason: 'nothing to fetch for EventBridge "Object Deleted"' });

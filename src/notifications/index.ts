@@ -11,8 +11,14 @@ import { isEventBridgeS3Event, parseEventBridgeEvent } from './eventbridge.js';
 import { type JsonObject, isJsonObject } from './json.js';
 import { parseS3Event } from './s3-event.js';
 
+/** SNS sends these to a new subscriber; confirming is the administrator's job, not ours. */
+const SNS_SUBSCRIPTION_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
+
 export function parseNotification(body: string): Notification {
   const document = parseJsonObject(body, 'message body');
+  if (typeof document.Type === 'string' && SNS_SUBSCRIPTION_TYPES.has(document.Type)) {
+    return { kind: 'acknowledge', reason: `SNS ${document.Type}` };
+  }
   return parseDocument(isSnsEnvelope(document) ? snsMessage(document) : document);
 }
 
