@@ -8,9 +8,10 @@
 import {
   type AsyncBuffer,
   type ColumnChunk,
+  type ColumnData,
   type FileMetaData,
   type RowGroup,
-  parquetReadObjects,
+  parquetRead,
   parquetSchema,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -28,16 +29,32 @@ export async function readRowGroupRows(
   leafValuesPerRead = LEAF_VALUES_PER_READ,
 ): Promise<ParquetRow[]> {
   const groupFile = await withRowGroupBytes(file, rowGroup);
-  const rows: ParquetRow[] = Array.from({ length: rowEnd - rowStart }, () => ({}));
+  const names = parquetSchema(metadata).children.map((column) => column.element.name);
+  const rows = emptyRows(names, rowEnd - rowStart);
 
   for (const columns of columnBatches(metadata, rowEnd - rowStart, leafValuesPerRead)) {
     // utf8: false keeps binary columns not marked as text as bytes (written as base64).
-    const part = await parquetReadObjects({
+    await parquetRead({
       file: groupFile, metadata, rowStart, rowEnd, columns, compressors, utf8: false,
+      onChunk: (chunk) => fillColumn(rows, rowStart, chunk),
     });
-    part.forEach((values, index) => Object.assign(rows[index]!, values));
   }
   return rows;
+}
+
+/** Rows with every column present from the start, in schema order, so all share one shape. */
+function emptyRows(names: readonly string[], count: number): ParquetRow[] {
+  const template = Object.fromEntries(names.map((name) => [name, undefined]));
+  return Array.from({ length: count }, () => ({ ...template }));
+}
+
+/** Copies a decoded column into the rows; a chunk may cover rows outside the range. */
+function fillColumn(rows: ParquetRow[], rowStart: number, chunk: ColumnData): void {
+  const first = Math.max(chunk.rowStart, rowStart);
+  const last = Math.min(chunk.rowEnd, rowStart + rows.length);
+  for (let row = first; row < last; row++) {
+    rows[row - rowStart]![chunk.columnName] = chunk.columnData[row - chunk.rowStart];
+  }
 }
 
 /** Top-level column names in schema order, grouped so each read stays under the budget. */
