@@ -1,6 +1,7 @@
 // Thin AF_UNIX datagram socket bindings for Node.js, which has no datagram Unix sockets.
 //
-// Only the system calls live here: socket, connect, bind, sendmmsg, recvmmsg, poll, close.
+// Only system calls live here: socket, connect, bind, sendmmsg, recvmmsg, poll, setsockopt,
+// shutdown, close.
 // Policy (batching, retries, backoff, reconnects, logging) belongs to the TypeScript caller.
 // Every failure becomes a JavaScript Error whose `code` is the errno name, e.g. ECONNREFUSED.
 //
@@ -262,11 +263,10 @@ class SendWorker : public Napi::AsyncWorker {
   int error_ = 0;
 };
 
-// sendBatchAsync(fd, data, offsets, first, end): like sendBatch, but without the 1024 cap,
-// and waiting on the thread pool while the receiver's queue is full, up to the send timeout
-// per datagram. Fewer, larger calls mean fewer thread hand-offs, which is what a loaded
-// machine makes expensive. Resolves to how many datagrams were taken; rejects with the errno
-// error when none was (EAGAIN: timed out).
+// sendBatchAsync(fd, data, offsets, first, end): like sendBatch, but waiting on the thread
+// pool while the receiver's queue is full, up to the send timeout per datagram, and without
+// the 1024 cap (it makes as many sendmmsg calls as needed). Resolves to how many datagrams
+// were taken; rejects with the errno error when none was (EAGAIN: the timeout passed).
 Napi::Value JS_SendBatchAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Batch batch;
