@@ -39,7 +39,11 @@ describe('toJsonValue', () => {
 
   it('gives a row that JSON.stringify accepts', () => {
     const row = toJsonRow({ time: 1668097474000n, time_dt: new Date(0), raw: new Uint8Array([1]) });
-    expect(JSON.parse(JSON.stringify(row))).toEqual({ time: 1668097474000, time_dt: '1970-01-01T00:00:00.000Z', raw: 'AQ==' });
+    expect(JSON.parse(JSON.stringify(row))).toEqual({
+      time: 1668097474000,
+      time_dt: '1970-01-01T00:00:00.000Z',
+      raw: 'AQ==',
+    });
   });
 });
 
@@ -69,10 +73,15 @@ describe('readRowGroupRows', () => {
     const rows = await readRowGroupRows(narrow.file, metadata, rowGroup, [0, 3000], 6000);
 
     expect(rows).toEqual(expected);
-    expect(expected).toEqual(await parquetReadObjects({ file: bytes.slice().buffer, compressors, utf8: false }));
+    expect(expected).toEqual(
+      await parquetReadObjects({ file: bytes.slice().buffer, compressors, utf8: false }),
+    );
     expect(Object.keys(rows[0]!)).toEqual(Object.keys(expected[0]!));
     expect(Object.keys(rows[0]!).slice(0, 3)).toEqual(['metadata', 'time', 'time_dt']);
     expect(narrow.reads).toHaveLength(1);
-    expect(rows[2999]).toMatchObject({ class_uid: expect.any(Number), metadata: { version: '1.1.0' } });
+    expect(rows[2999]).toMatchObject({
+      class_uid: expect.any(Number),
+      metadata: { version: '1.1.0' },
+    });
   });
 });

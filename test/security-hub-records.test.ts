@@ -15,7 +15,8 @@ const reader: ObjectReader = {
   async stream(ref: ObjectRef) {
     const bytes = readFileSync(CORPUS + ref.key);
     return (async function* () {
-      for (let start = 0; start < bytes.length; start += 1000) yield bytes.subarray(start, start + 1000);
+      for (let start = 0; start < bytes.length; start += 1000)
+        yield bytes.subarray(start, start + 1000);
     })();
   },
   size: async (ref: ObjectRef) => readFileSync(CORPUS + ref.key).length,
@@ -32,7 +33,9 @@ async function hubEvents(key: string): Promise<WazuhEvent[]> {
 }
 
 function findingIds(events: WazuhEvent[]): string[] {
-  return events.map((event) => (event.aws as { finding: { Id?: string; name?: string } }).finding.Id ?? 'no Id');
+  return events.map(
+    (event) => (event.aws as { finding: { Id?: string; name?: string } }).finding.Id ?? 'no Id',
+  );
 }
 
 describe.skipIf(!haveCorpus)('security_hub through the generic record reader', () => {
@@ -45,14 +48,21 @@ describe.skipIf(!haveCorpus)('security_hub through the generic record reader', (
   ])('sends one event per finding of %s', async (key, expected) => {
     const events = await hubEvents(key);
     expect(events).toHaveLength(expected);
-    expect(events.every((event) => (event.aws as { log_info: { log_file: string } }).log_info.log_file === key)).toBe(true);
+    expect(
+      events.every(
+        (event) => (event.aws as { log_info: { log_file: string } }).log_info.log_file === key,
+      ),
+    ).toBe(true);
   });
 
   it('reads the gzip copy exactly like the plain file', async () => {
     const plain = await hubEvents('docs-securityhub-findings-imported-firehose-concat.json');
-    const gzip = await hubEvents('securityhub-firehose-1-2023-06-15-10-00-00-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d.gz');
+    const gzip = await hubEvents(
+      'securityhub-firehose-1-2023-06-15-10-00-00-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d.gz',
+    );
     expect(findingIds(gzip)).toEqual(findingIds(plain));
-    expect(gzip.map((event) => (event.aws as { finding: unknown }).finding))
-      .toEqual(plain.map((event) => (event.aws as { finding: unknown }).finding));
+    expect(gzip.map((event) => (event.aws as { finding: unknown }).finding)).toEqual(
+      plain.map((event) => (event.aws as { finding: unknown }).finding),
+    );
   });
 });

@@ -66,24 +66,41 @@ describe.skipIf(!haveCorpus)('security_hub corpus', () => {
   });
 
   it('keeps each finding whole under aws.finding', () => {
-    const [event] = corpusEvents('docs-securityhub-findings-imported-single.json')
-      .flatMap((event) => securityHubEvents(event, LOCATION));
+    const [event] = corpusEvents('docs-securityhub-findings-imported-single.json').flatMap(
+      (event) => securityHubEvents(event, LOCATION),
+    );
     const aws = event?.aws as { finding: { Id: string; Severity: unknown } };
     expect(aws.finding.Id).toMatch(/CloudTrail\.2\/finding\/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111$/);
-    expect(aws.finding.Severity).toEqual({ Product: 40, Label: 'MEDIUM', Normalized: 40, Original: 'MEDIUM' });
+    expect(aws.finding.Severity).toEqual({
+      Product: 40,
+      Label: 'MEDIUM',
+      Normalized: 40,
+      Original: 'MEDIUM',
+    });
   });
 });
 
 describe('securityHubEvents', () => {
   it('makes one event for every finding, not only the first', () => {
-    const event = hubEvent('Security Hub Findings - Imported', { findings: [finding('a'), finding('b'), finding('c')] });
-    const ids = securityHubEvents(event, LOCATION).map((shaped) => (shaped.aws as { finding: { Id: string } }).finding.Id);
+    const event = hubEvent('Security Hub Findings - Imported', {
+      findings: [finding('a'), finding('b'), finding('c')],
+    });
+    const ids = securityHubEvents(event, LOCATION).map(
+      (shaped) => (shaped.aws as { finding: { Id: string } }).finding.Id,
+    );
     expect(ids).toEqual(['a', 'b', 'c']);
   });
 
   it('copies the custom action beside each finding', () => {
-    const detail = { actionName: 'SendToTicketing', actionDescription: 'Open a ticket', findings: [finding('a')] };
-    const [event] = securityHubEvents(hubEvent('Security Hub Findings - Custom Action', detail), LOCATION);
+    const detail = {
+      actionName: 'SendToTicketing',
+      actionDescription: 'Open a ticket',
+      findings: [finding('a')],
+    };
+    const [event] = securityHubEvents(
+      hubEvent('Security Hub Findings - Custom Action', detail),
+      LOCATION,
+    );
     expect(event?.aws).toMatchObject({
       detail_type: 'Security Hub Findings - Custom Action',
       actionName: 'SendToTicketing',
@@ -103,12 +120,17 @@ describe('securityHubEvents', () => {
     };
     const events = securityHubEvents(hubEvent('Security Hub Insight Results', detail), LOCATION);
     expect(events).toHaveLength(1);
-    expect(events[0]?.aws).toMatchObject({ detail_type: 'Security Hub Insight Results', ...detail });
+    expect(events[0]?.aws).toMatchObject({
+      detail_type: 'Security Hub Insight Results',
+      ...detail,
+    });
     expect(events[0]?.aws).not.toHaveProperty('finding');
   });
 
   it('makes no event of an event whose findings list is empty', () => {
-    expect(securityHubEvents(hubEvent('Security Hub Findings - Imported', { findings: [] }), LOCATION)).toEqual([]);
+    expect(
+      securityHubEvents(hubEvent('Security Hub Findings - Imported', { findings: [] }), LOCATION),
+    ).toEqual([]);
   });
 
   it.each([
@@ -116,29 +138,45 @@ describe('securityHubEvents', () => {
     [{ 'detail-type': 'x' }, 'has no detail'],
   ])('rejects %j with a ParseError naming the object', (record, reason) => {
     expect(() => securityHubEvents(record, LOCATION)).toThrow(ParseError);
-    expect(() => securityHubEvents(record, LOCATION)).toThrow(`s3://hub-bucket/${LOCATION.key}: a record ${reason}`);
+    expect(() => securityHubEvents(record, LOCATION)).toThrow(
+      `s3://hub-bucket/${LOCATION.key}: a record ${reason}`,
+    );
   });
 });
 
 describe('SecurityHubSubscriber', () => {
-  const imported = (...ids: string[]) =>
-    ({ kind: 'json', value: hubEvent('Security Hub Findings - Imported', { findings: ids.map(finding) }) });
+  const imported = (...ids: string[]) => ({
+    kind: 'json',
+    value: hubEvent('Security Hub Findings - Imported', { findings: ids.map(finding) }),
+  });
 
   it('shapes every record of every batch the record reader yields', async () => {
-    const subscriber = new SecurityHubSubscriber({ readRecords: readerOf([imported('a', 'b')], [imported('c')]) });
+    const subscriber = new SecurityHubSubscriber({
+      readRecords: readerOf([imported('a', 'b')], [imported('c')]),
+    });
     expect(await collect(subscriber)).toHaveLength(3);
   });
 
   it('rejects an object whose records are not JSON', async () => {
-    const subscriber = new SecurityHubSubscriber({ readRecords: readerOf([{ kind: 'line', value: undefined }]) });
-    await expect(collect(subscriber)).rejects.toThrow('holds line records, not Security Hub JSON events');
+    const subscriber = new SecurityHubSubscriber({
+      readRecords: readerOf([{ kind: 'line', value: undefined }]),
+    });
+    await expect(collect(subscriber)).rejects.toThrow(
+      'holds line records, not Security Hub JSON events',
+    );
   });
 
   it('leaves out and counts the events the discard filter matches on aws', async () => {
     const stats = new RunStats();
     const discard = (aws: Record<string, unknown>) => (aws.finding as { Id: string }).Id === 'b';
-    const subscriber = new SecurityHubSubscriber({ readRecords: readerOf([imported('a', 'b', 'c')]), stats, discard });
-    const ids = (await collect(subscriber)).map((event) => (event.aws as { finding: { Id: string } }).finding.Id);
+    const subscriber = new SecurityHubSubscriber({
+      readRecords: readerOf([imported('a', 'b', 'c')]),
+      stats,
+      discard,
+    });
+    const ids = (await collect(subscriber)).map(
+      (event) => (event.aws as { finding: { Id: string } }).finding.Id,
+    );
     expect(ids).toEqual(['a', 'c']);
     expect(stats.eventsDiscarded).toBe(1);
   });

@@ -35,7 +35,11 @@ describe('createSubscriber', () => {
   });
 
   it('builds the subscriber each type names', async () => {
-    expect((await createSubscriber('buckets', { reader })).constructor.name).toBe('BucketsSubscriber');
-    expect((await createSubscriber('security_hub', { reader })).constructor.name).toBe('SecurityHubSubscriber');
+    expect((await createSubscriber('buckets', { reader })).constructor.name).toBe(
+      'BucketsSubscriber',
+    );
+    expect((await createSubscriber('security_hub', { reader })).constructor.name).toBe(
+      'SecurityHubSubscriber',
+    );
   });
 });

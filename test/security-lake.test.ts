@@ -38,7 +38,10 @@ class CorpusReader implements ObjectReader {
   }
 }
 
-async function readBatches(key: string, subscriber = new SecurityLakeSubscriber({ reader: new CorpusReader() })) {
+async function readBatches(
+  key: string,
+  subscriber = new SecurityLakeSubscriber({ reader: new CorpusReader() }),
+) {
   const batches: WazuhEvent[][] = [];
   for await (const batch of subscriber.events({ bucket: BUCKET, key })) batches.push([...batch]);
   return batches;
@@ -72,12 +75,16 @@ describe.skipIf(!haveCorpus)('security_lake corpus', () => {
   });
 
   it('reads a file of three row groups one group at a time', async () => {
-    const batches = await readBatches('parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet');
+    const batches = await readBatches(
+      'parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet',
+    );
     expect(batches.map((batch) => batch.length)).toEqual([1, 1, 1]);
   });
 
   it('gives the fields Wazuh rules match as JSON numbers and strings', async () => {
-    const [row] = await readRows('parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet');
+    const [row] = await readRows(
+      'parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet',
+    );
     expect(row).toMatchObject({
       class_uid: 3002,
       category_uid: 3,
@@ -90,42 +97,76 @@ describe.skipIf(!haveCorpus)('security_lake corpus', () => {
   });
 
   it('writes timestamps as ISO 8601 in UTC and maps as objects', async () => {
-    const [row] = await readRows('parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet');
+    const [row] = await readRows(
+      'parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet',
+    );
     expect(row?.time_dt).toBe('2022-11-10T16:24:34.000Z');
     expect(row?.unmapped).toEqual({ 'additionalEventData.MobileVersion': 'No' });
   });
 
   it('reads the same row from GZIP, SNAPPY, ZSTD and uncompressed files', async () => {
-    const codecs = ['none', 'snappy', 'zstd'].map((codec) => `parquet/made-ocsf-1.1.0-ConsoleLogin-reencoded-${codec}.parquet`);
+    const codecs = ['none', 'snappy', 'zstd'].map(
+      (codec) => `parquet/made-ocsf-1.1.0-ConsoleLogin-reencoded-${codec}.parquet`,
+    );
     const [none, snappy, zstd] = await Promise.all(codecs.map(readRows));
     expect(snappy).toEqual(none);
     expect(zstd).toEqual(none);
 
-    const [gzip] = await readRows('parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet');
-    for (const field of ['class_uid', 'time', 'time_dt', 'type_uid', 'metadata', 'unmapped', 'api']) {
+    const [gzip] = await readRows(
+      'parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_authentication_tests_ConsoleLogin.test.parquet',
+    );
+    for (const field of [
+      'class_uid',
+      'time',
+      'time_dt',
+      'type_uid',
+      'metadata',
+      'unmapped',
+      'api',
+    ]) {
       expect(none?.[0]?.[field]).toEqual(gzip?.[field]);
     }
   });
 
   it('reads lists of structs as arrays whichever list layout the writer used', async () => {
-    const [row] = await readRows('parquet/securitylake-ocsf-1.1.0_SH_FINDINGS_vulnerability_findings_tests_Inspector.test.parquet');
+    const [row] = await readRows(
+      'parquet/securitylake-ocsf-1.1.0_SH_FINDINGS_vulnerability_findings_tests_Inspector.test.parquet',
+    );
     const vulnerabilities = row?.vulnerabilities as Array<Record<string, any>>;
     expect(Array.isArray(vulnerabilities)).toBe(true);
     expect(vulnerabilities[0]?.cve.uid).toBe('CVE-2022-23491');
-    expect(vulnerabilities[0]?.cve.cvss.map((cvss: { base_score: number }) => cvss.base_score)).toEqual([7.5, 4]);
+    expect(
+      vulnerabilities[0]?.cve.cvss.map((cvss: { base_score: number }) => cvss.base_score),
+    ).toEqual([7.5, 4]);
     expect(row?.severity).toBe('High');
   });
 
   it('reads OCSF 1.0.0-rc.2 findings with their class and product', async () => {
-    const [row] = await readRows('parquet/securitylake-ocsf-1.0.0-rc.2_SH_FINDINGS_example0.json.gz.parquet');
-    expect(row).toMatchObject({ class_uid: 2001, category_uid: 2, activity_id: 2, type_uid: 200102 });
+    const [row] = await readRows(
+      'parquet/securitylake-ocsf-1.0.0-rc.2_SH_FINDINGS_example0.json.gz.parquet',
+    );
+    expect(row).toMatchObject({
+      class_uid: 2001,
+      category_uid: 2,
+      activity_id: 2,
+      type_uid: 200102,
+    });
     expect(row).toMatchObject({ metadata: { product: { name: 'Security Hub' } } });
   });
 
   it('reads a Parquet file that is not OCSF as it is', async () => {
-    expect(await readRows('parquet/wazuh-securitylake-test_file.parquet')).toEqual([{ key1: 'value1', key2: 'value2' }]);
-    const [flow] = await readRows('parquet/securitylake-ocsf-1.0.0-rc.2_VPC_FLOW_inputs_vpc_flow-input3.parquet');
-    expect(flow).toMatchObject({ log_status: 'NODATA', version: 5, start: 1646957737, bytes: null });
+    expect(await readRows('parquet/wazuh-securitylake-test_file.parquet')).toEqual([
+      { key1: 'value1', key2: 'value2' },
+    ]);
+    const [flow] = await readRows(
+      'parquet/securitylake-ocsf-1.0.0-rc.2_VPC_FLOW_inputs_vpc_flow-input3.parquet',
+    );
+    expect(flow).toMatchObject({
+      log_status: 'NODATA',
+      version: 5,
+      start: 1646957737,
+      bytes: null,
+    });
   });
 
   it.each([
@@ -140,9 +181,12 @@ describe.skipIf(!haveCorpus)('security_lake corpus', () => {
 
   it('leaves out and counts the rows the discard filter matches', async () => {
     const stats = new RunStats();
-    const discard = (event: WazuhEvent) => (event.metadata as { product: { name: string } }).product.name === 'CloudTrail';
+    const discard = (event: WazuhEvent) =>
+      (event.metadata as { product: { name: string } }).product.name === 'CloudTrail';
     const subscriber = new SecurityLakeSubscriber({ reader: new CorpusReader(), stats, discard });
-    const rows = (await readBatches('parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet', subscriber)).flat();
+    const rows = (
+      await readBatches('parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet', subscriber)
+    ).flat();
     expect(rows).toHaveLength(0);
     expect(stats.eventsDiscarded).toBe(3);
   });
@@ -165,7 +209,7 @@ describe('SecurityLakeSubscriber on a file of many row groups', () => {
     return { reader, ranges };
   }
 
-  it('reads every row by ranges no larger than a row group, in batches of at most 1000', async () => {
+  it('reads every row by one range per row group, in batches of at most 1000', async () => {
     const bytes: Uint8Array = ocsfParquet(12_000, { rowGroupSize: 2_000 });
     const { reader, ranges } = memoryReader(bytes);
     const subscriber = new SecurityLakeSubscriber({ reader });
@@ -186,7 +230,10 @@ describe('SecurityLakeSubscriber on a file of many row groups', () => {
     expect(ranges.slice(0, 2)).toEqual([4, bytes.length]);
     expect(ranges).toHaveLength(2 + 6);
     expect(Math.max(...ranges.slice(2))).toBeLessThan(bytes.length / 4);
-    expect(first).toMatchObject({ time_dt: '2024-03-07T00:00:00.000Z', metadata: { version: '1.1.0', profiles: ['cloud', 'datetime'] } });
+    expect(first).toMatchObject({
+      time_dt: '2024-03-07T00:00:00.000Z',
+      metadata: { version: '1.1.0', profiles: ['cloud', 'datetime'] },
+    });
     expect(typeof first?.type_uid).toBe('number');
   });
 });
