@@ -19,6 +19,9 @@ import { compressors } from 'hyparquet-compressors';
 /** Decoded leaf values one read may hold by default: rows times leaf columns. */
 export const LEAF_VALUES_PER_READ = 100_000;
 
+/** Row groups larger than this (compressed) are read per column batch instead of at once. */
+const MAX_PREFETCH_BYTES = 64 * 1024 * 1024;
+
 export type ParquetRow = Record<string, unknown>;
 
 export async function readRowGroupRows(
@@ -90,7 +93,7 @@ function countLeaves(node: { children: readonly { children: readonly unknown[] }
 /** The file, with the row group's byte span served from memory after one read. */
 async function withRowGroupBytes(file: AsyncBuffer, rowGroup: RowGroup): Promise<AsyncBuffer> {
   const [spanStart, spanEnd] = byteSpan(rowGroup.columns);
-  if (spanEnd <= spanStart) return file;
+  if (spanEnd <= spanStart || spanEnd - spanStart > MAX_PREFETCH_BYTES) return file;
 
   const span = new Uint8Array(await file.slice(spanStart, spanEnd));
   return {
@@ -107,7 +110,8 @@ function byteSpan(columns: readonly ColumnChunk[]): [number, number] {
   let end = 0;
   for (const { meta_data: meta } of columns) {
     if (!meta) continue;
-    const chunkStart = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+    // Some writers put 0 for a dictionary page that is not there.
+    const chunkStart = Number(meta.dictionary_page_offset || meta.data_page_offset);
     start = Math.min(start, chunkStart);
     end = Math.max(end, chunkStart + Number(meta.total_compressed_size));
   }
