@@ -78,19 +78,24 @@ function normalizeList(value: object, element: Shape, wrapper?: string): unknown
   const items = wrapper !== undefined && !Array.isArray(value)
     ? (value as Record<string, unknown>)[wrapper]
     : value;
-  return Array.isArray(items) ? items.map((item) => normalize(item, element)) : items;
+  if (!Array.isArray(items)) return items;
+
+  for (let index = 0; index < items.length; index++) {
+    items[index] = normalize(items[index], element);
+  }
+  return items;
 }
 
+/** Normalizes the members of an object in place: rows are fresh from hyparquet, never shared. */
 function mapValues(
   object: Record<string, unknown>,
   shapeFor: (name: string) => Shape | undefined,
 ): Record<string, unknown> {
   if (object instanceof Date || ArrayBuffer.isView(object)) return object;
 
-  const result: Record<string, unknown> = {};
-  for (const [name, item] of Object.entries(object)) {
+  for (const name of Object.keys(object)) {
     const shape = shapeFor(name);
-    result[name] = shape ? normalize(item, shape) : item;
+    if (shape) object[name] = normalize(object[name], shape);
   }
-  return result;
+  return object;
 }
