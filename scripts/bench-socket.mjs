@@ -1,7 +1,8 @@
 // Socket benchmark (a benchmark, not a test): how fast events reach an analysisd-like receiver
 // through three senders, each verified to deliver every event exactly once.
 //
-//   ours      this project: event object -> serializeEvent -> WazuhSocketSink (sendmmsg)
+//   ours      this project: event object -> serializeEvent -> WazuhSocketSink (sendmmsg),
+//             in a Node.js process of its own (bench/ours-sender.mjs)
 //   baseline  what Wazuh's wodle does: Python, json.dumps, then a new socket, connect, send
 //             and close for every event
 //   limit     a plain C sendmmsg loop over ready-made datagrams: the machine's limit
@@ -10,12 +11,13 @@
 // (analysisd's queue holds only net.unix.max_dgram_qlen datagrams, so draining speed matters),
 // and it times each mode from its first datagram to its last.
 //
-// Why best of several runs: on this kind of virtual machine a wake-up across CPUs costs far
-// more than one on the same CPU, so a sender and a receiver that the scheduler happens to
-// place on different CPUs run up to five times slower (C limit: about 0.9 M/s on one CPU,
-// 0.2 M/s across two). The best run is each sender's speed with a good placement.
+// Placement: on this kind of virtual machine a wake-up across CPUs costs far more than one on
+// the same CPU, so where the scheduler puts sender and receiver decides the result (the C
+// limit: about 0.9 M events/s on one CPU, 0.2 M/s across two), and it tends to keep one
+// placement for a while. Each mode therefore runs both left to the scheduler and with
+// sender and receiver pinned to one CPU (taskset, when installed), and counts its best.
 //
-// usage: npm run bench:socket [-- --events N --runs R]   (default 200000 events, best of 5 runs)
+// usage: npm run bench:socket [-- --events N --runs R]   (default 200000 events, 3 runs)
 // Needs `npm run build` first (the addon and dist/).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,18 +31,21 @@ import { parseArgs } from 'node:util';
 const projectDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const benchDir = join(projectDir, 'scripts', 'bench');
 const SIZES = [300, 2000];
-const WRITE_CHUNK = 1000;
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
   },
 });
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
+const PLACEMENTS = [{ name: 'any CPU', prefix: [] }];
+if (spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
+  PLACEMENTS.push({ name: 'one CPU', prefix: ['taskset', '-c', '0'] });
+}
 
-const ours = await loadOurSender();
+checkBuilt();
 const workDir = mkdtempSync(join(tmpdir(), 'bench-socket-'));
 try {
   const binaries = compileHelpers(workDir);
@@ -51,17 +56,13 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-async function loadOurSender() {
-  const dist = join(projectDir, 'dist', 'wazuh');
+function checkBuilt() {
+  const sink = join(projectDir, 'dist', 'wazuh', 'socket-sink.js');
   const addon = join(projectDir, 'build', 'Release', 'datagram.node');
-  if (!existsSync(join(dist, 'socket-sink.js')) || !existsSync(addon)) {
+  if (!existsSync(sink) || !existsSync(addon)) {
     console.error('bench-socket: dist/ or the addon is missing; run `npm run build` first.');
     process.exit(1);
   }
-  const { serializeEvent } = await import(join(dist, 'frame.js'));
-  const { WazuhSocketSink } = await import(join(dist, 'socket-sink.js'));
-  const { RunStats } = await import(join(projectDir, 'dist', 'stats.js'));
-  return { serializeEvent, WazuhSocketSink, RunStats };
 }
 
 function compileHelpers(dir) {
@@ -76,20 +77,29 @@ function compileHelpers(dir) {
 
 async function benchSize(size, binaries) {
   const path = join(workDir, 'queue');
-  const modes = {
-    ours: () => sendOurs(path, size),
-    baseline: () => runChild('python3', [join(benchDir, 'wodle-baseline.py'), path, EVENTS, size]),
-    limit: () => runChild(binaries.limit, [path, EVENTS, size]),
+  const senders = {
+    ours: [process.execPath, join(benchDir, 'ours-sender.mjs'), path, EVENTS, size],
+    baseline: ['python3', join(benchDir, 'wodle-baseline.py'), path, EVENTS, size],
+    limit: [binaries.limit, path, EVENTS, size],
   };
-  // Runs interleave the modes, so that load from elsewhere on the machine hits each alike.
-  const runs = { ours: [], baseline: [], limit: [] };
+  const receiver = [binaries.receiver, path, EVENTS];
+
+  // Runs interleave placements and modes, so that load from elsewhere hits each alike.
+  const best = PLACEMENTS.map(() => ({ ours: 0, baseline: 0, limit: 0 }));
   for (let run = 0; run < RUNS; run++) {
-    for (const [mode, send] of Object.entries(modes)) {
-      runs[mode].push(await measure(binaries.receiver, path, mode, send));
+    for (const [index, placement] of PLACEMENTS.entries()) {
+      for (const [mode, sender] of Object.entries(senders)) {
+        const rate = await measure(mode, placement.prefix, receiver, sender);
+        best[index][mode] = Math.max(best[index][mode], rate);
+      }
     }
   }
-  const best = mapModes(runs, (rates) => Math.max(...rates));
-  return { size, rates: best, medians: mapModes(runs, median) };
+  return { size, placements: best, rates: bestOf(best) };
+}
+
+function bestOf(rateSets) {
+  const modes = Object.keys(rateSets[0]);
+  return Object.fromEntries(modes.map((mode) => [mode, Math.max(...rateSets.map((r) => r[mode]))]));
 }
 
 function printRow(label, rates) {
@@ -100,28 +110,17 @@ function printRow(label, rates) {
     `${vsBaseline}${vsLimit}`);
 }
 
-function mapModes(runs, reduce) {
-  return Object.fromEntries(Object.entries(runs).map(([mode, rates]) => [mode, reduce(rates)]));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Runs one sender against a fresh receiver; returns events/s, or exits if any was lost. */
-async function measure(receiverBinary, path, mode, send) {
-  const receiver = spawn(receiverBinary, [path, String(EVENTS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function measure(mode, prefix, receiverCommand, senderCommand) {
+  const [command, ...args] = [...prefix, ...receiverCommand].map(String);
+  const receiver = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => receiver.once('close', resolve));
   const lines = createInterface({ input: receiver.stdout })[Symbol.asyncIterator]();
   if ((await lines.next()).value !== 'ready') {
     throw new Error('bench-socket: receiver did not start');
   }
 
-  await send();
+  await runChild(...[...prefix, ...senderCommand].map(String));
   const tally = JSON.parse((await lines.next()).value);
   await exited;
 
@@ -132,46 +131,9 @@ async function measure(receiverBinary, path, mode, send) {
   return EVENTS / tally.seconds;
 }
 
-/** Our path, in this process: build each event object, serialise it, hand it to the sink. */
-async function sendOurs(path, size) {
-  const stats = new ours.RunStats();
-  const sink = new ours.WazuhSocketSink({ socketPath: path, stats });
-  await sink.open();
-
-  const pad = paddingFor(size);
-  for (let first = 0; first < EVENTS; first += WRITE_CHUNK) {
-    const chunk = [];
-    const end = Math.min(first + WRITE_CHUNK, EVENTS);
-    for (let seq = first; seq < end; seq++) {
-      chunk.push(ours.serializeEvent(makeEvent(seq, pad)).json);
-    }
-    await sink.write(chunk);
-  }
-  await sink.close();
-}
-
-/** The event shape the Python baseline builds too. */
-function makeEvent(seq, pad) {
-  return {
-    integration: 'aws',
-    aws: {
-      log_info: { log_file: 'AWSLogs/bench/events.json.gz', s3bucket: 'bench-bucket' },
-      seq,
-      message: pad,
-      source: 'custom',
-    },
-  };
-}
-
-/** Padding that makes the datagram about size bytes (Python's json.dumps adds spaces). */
-function paddingFor(size) {
-  const overhead = '1:Wazuh-AWS:'.length + JSON.stringify(makeEvent(0, '')).length;
-  return 'p'.repeat(Math.max(0, size - overhead));
-}
-
-function runChild(command, args) {
+function runChild(command, ...args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args.map(String), { stdio: 'inherit' });
+    const child = spawn(command, args, { stdio: 'inherit' });
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve();
@@ -181,12 +143,14 @@ function runChild(command, args) {
 }
 
 function report(results) {
-  console.log(`socket-bench: ${EVENTS} events per mode, ${RUNS} run(s) each, ` +
+  console.log(`socket-bench: ${EVENTS} events per run, best of ${RUNS} run(s) per placement, ` +
     'every event of every run verified');
-  console.log('events/s         ours/s   baseline/s      limit/s   ours/baseline  ours/limit');
-  for (const { size, rates, medians } of results) {
-    printRow(`${String(size).padStart(4)} B best  `, rates);
-    printRow(`${String(size).padStart(4)} B median`, medians);
+  console.log('events/s             ours/s   baseline/s      limit/s   ours/baseline  ours/limit');
+  for (const { size, placements, rates } of results) {
+    for (const [index, placement] of PLACEMENTS.entries()) {
+      printRow(`${String(size).padStart(4)} B ${placement.name.padEnd(10)}`, placements[index]);
+    }
+    printRow(`${String(size).padStart(4)} B ${'best'.padEnd(10)}`, rates);
   }
   const { rates } = results[0];
   console.log(`socket-bench: ours/baseline=${(rates.ours / rates.baseline).toFixed(2)} ` +
