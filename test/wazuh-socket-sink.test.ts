@@ -313,6 +313,22 @@ describe('WazuhSocketSink', () => {
     ]);
   });
 
+  it('sends a 65535-byte datagram whole, even from the smallest batch buffer', async () => {
+    const receiver = startReceiver();
+    const sink = newSink({ batchBytes: 65_535 });
+    await sink.open();
+    const skeleton = JSON.stringify({ seq: 0, pad: '' });
+    const longest = JSON.stringify({ seq: 0, pad: 'd'.repeat(65_535 - 12 - skeleton.length) });
+
+    await sink.write([longest, ...numberedEvents(1, 2)]);
+    await sink.flush();
+    await receiver.waitFor(3);
+
+    expect(Buffer.byteLength(receiver.datagrams[0]!)).toBe(65_535);
+    expect(sequenceNumbers(receiver.datagrams)).toEqual([0, 1, 2]);
+    expect(() => newSink({ batchBytes: 65_534 })).toThrow(RangeError);
+  });
+
   it('never sends a datagram analysisd would cut: it counts longer events instead', async () => {
     const receiver = startReceiver();
     const sink = newSink();

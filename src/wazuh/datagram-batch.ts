@@ -1,6 +1,6 @@
 // Events waiting for the socket, and the batches they are packed into for sendmmsg.
 
-import { DATAGRAM_HEADER, fitsDatagram } from './frame.js';
+import { DATAGRAM_HEADER, MAX_DATAGRAM_BYTES, fitsDatagram } from './frame.js';
 
 /**
  * Datagrams per batch: one sendmmsg call takes at most 1024 (Linux's UIO_MAXIOV). Batches of
@@ -45,7 +45,7 @@ export class PendingEvents {
  * Up to 1024 datagrams `1:Wazuh-AWS:` + json packed back to back into one buffer, datagram i
  * being data[offsets[i] .. offsets[i+1]), plus how far sending got. Events too long for one
  * datagram are left out here and counted (serializeEvent has normally trimmed them already).
- * The buffer must hold the longest datagram at 3 bytes per character (about 192 KiB).
+ * The buffer must hold at least one datagram of the longest kind (MAX_DATAGRAM_BYTES).
  */
 export class DatagramBatch {
   readonly data: Buffer;
@@ -64,6 +64,9 @@ export class DatagramBatch {
   skipped = 0;
 
   constructor(capacityBytes: number) {
+    if (capacityBytes < MAX_DATAGRAM_BYTES) {
+      throw new RangeError(`batch buffer of ${capacityBytes} bytes: need ${MAX_DATAGRAM_BYTES}`);
+    }
     this.data = Buffer.allocUnsafe(capacityBytes);
   }
 
