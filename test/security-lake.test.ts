@@ -141,6 +141,15 @@ describe.skipIf(!haveCorpus)('security_lake corpus', () => {
     expect(row?.severity).toBe('High');
   });
 
+  it('reads a two-level list of one-field structs as a list of structs', async () => {
+    const [row] = await readRows('parquet/securitylake-ocsf-1.1.0_EKS_test.parquet');
+    expect((row?.actor as { user: { groups: unknown } }).user.groups).toEqual([
+      { name: 'system:bootstrappers' },
+      { name: 'system:nodes' },
+      { name: 'system:authenticated' },
+    ]);
+  });
+
   it('reads OCSF 1.0.0-rc.2 findings with their class and product', async () => {
     const [row] = await readRows(
       'parquet/securitylake-ocsf-1.0.0-rc.2_SH_FINDINGS_example0.json.gz.parquet',

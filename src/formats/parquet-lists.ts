@@ -1,15 +1,25 @@
 // Lists written in Parquet's legacy two-level form, as parquet-mr (which Security Lake's
 // samples were written with) does for lists of structs: `group x (LIST) { repeated group
 // array { a; b; } }`. The Parquet format's compatibility rules read the repeated group as
-// the list element; hyparquet reads it as a struct holding one list, `{"array":[...]}`.
-// This puts such lists back to plain arrays, so `x` is an array of structs whichever writer
-// made the file, as pyarrow (and so Wazuh's wodle) reads it.
+// the list element. hyparquet reads one with several fields as a struct holding one list,
+// `{"array":[{a,b}...]}`, and one with a single field (`repeated group array { name; }`,
+// OCSF's `actor.user.groups`) as a list of bare values, `["admins"]`. This reads both as
+// lists of structs, `[{a,b}...]` and `[{"name":"admins"}]`, whichever writer made the file,
+// as pyarrow (and so Wazuh's wodle) reads them.
 
 import { type FileMetaData, type SchemaTree, parquetSchema } from 'hyparquet';
 
+/** How hyparquet misreads a legacy list: wrapped in `{wrapper: [...]}`, or its `field` bare. */
+interface LegacyForm {
+  readonly wrapper?: string;
+  readonly field?: string;
+}
+
+type ListShape = { readonly kind: 'list'; readonly element: Shape } & LegacyForm;
+
 type Shape =
   | { readonly kind: 'struct'; readonly fields: ReadonlyMap<string, Shape> }
-  | { readonly kind: 'list'; readonly element: Shape; readonly wrapper?: string }
+  | ListShape
   | { readonly kind: 'map'; readonly value: Shape }
   | { readonly kind: 'leaf' };
 
@@ -25,20 +35,28 @@ export function legacyListNormalizer(metadata: FileMetaData): RowNormalizer | un
 }
 
 function hasLegacyList(node: SchemaTree): boolean {
-  return legacyWrapper(node) !== undefined || node.children.some(hasLegacyList);
+  return legacyForm(node) !== undefined || node.children.some(hasLegacyList);
 }
 
-/** The repeated group's name when `node` is a list of structs in the two-level form. */
-function legacyWrapper(node: SchemaTree): string | undefined {
+/** How hyparquet reads `node` when it is a list of structs in the two-level form. */
+function legacyForm(node: SchemaTree): LegacyForm | undefined {
   if (node.element.converted_type !== 'LIST' || node.children.length !== 1) return undefined;
   const repeated = node.children[0]!;
-  const isRepeated = repeated.element.repetition_type === 'REPEATED';
-  return isRepeated && repeated.children.length > 1 ? repeated.element.name : undefined;
+  const fields = repeated.children;
+  if (repeated.element.repetition_type !== 'REPEATED' || fields.length === 0) return undefined;
+  if (fields.length > 1) return { wrapper: repeated.element.name };
+
+  // With one field the spec names the cases where the group, not the field, is the element.
+  const name = repeated.element.name;
+  const isElement = name === 'array' || name === `${node.element.name}_tuple`;
+  return isElement ? { field: fields[0]!.element.name } : undefined;
 }
 
 function shapeOf(node: SchemaTree): Shape {
-  const wrapper = legacyWrapper(node);
-  if (wrapper !== undefined) return { kind: 'list', element: structOf(node.children[0]!), wrapper };
+  const legacy = legacyForm(node);
+  if (legacy !== undefined) {
+    return { kind: 'list', element: structOf(node.children[0]!), ...legacy };
+  }
   if (node.children.length === 0) return { kind: 'leaf' };
 
   const only = node.children.length === 1 ? node.children[0]! : undefined;
@@ -66,7 +84,7 @@ function normalize(value: unknown, shape: Shape): unknown {
 
   switch (shape.kind) {
     case 'list':
-      return normalizeList(value, shape.element, shape.wrapper);
+      return normalizeList(value, shape);
     case 'map':
       return mapValues(value as Record<string, unknown>, () => shape.value);
     case 'struct':
@@ -74,14 +92,16 @@ function normalize(value: unknown, shape: Shape): unknown {
   }
 }
 
-function normalizeList(value: object, element: Shape, wrapper?: string): unknown {
+function normalizeList(value: object, shape: ListShape): unknown {
+  const { element, wrapper, field } = shape;
   const items = wrapper !== undefined && !Array.isArray(value)
     ? (value as Record<string, unknown>)[wrapper]
     : value;
   if (!Array.isArray(items)) return items;
 
   for (let index = 0; index < items.length; index++) {
-    items[index] = normalize(items[index], element);
+    const item = field === undefined ? items[index] : { [field]: items[index] };
+    items[index] = normalize(item, element);
   }
   return items;
 }
