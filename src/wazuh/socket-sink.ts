@@ -44,6 +44,7 @@ export interface SocketSinkOptions {
   readonly batchBytes?: number;
   /** SO_SNDBUF to ask for; the kernel default when unset. */
   readonly sendBufferBytes?: number;
+  /** The native addon; tests hand in a wrapper to observe its calls. */
   readonly addon?: DatagramAddon;
 }
 
