@@ -76,6 +76,33 @@ function dataDescriptor(kind: 'signed' | 'unsigned', stored: Buffer, data: Buffe
   return Buffer.concat([signature, sizes]);
 }
 
+/** A Zip64 local entry: 32-bit sizes of 0xFFFFFFFF, or a data descriptor with 8-byte sizes. */
+function zip64Entry(name: string, method: number, data: Buffer, descriptor: boolean): Buffer {
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt16LE(45, 4);
+  header.writeUInt16LE(descriptor ? 0x0008 : 0, 6);
+  header.writeUInt16LE(method, 8);
+  header.writeUInt32LE(descriptor ? 0 : 0xffffffff, 18);
+  header.writeUInt32LE(descriptor ? 0 : 0xffffffff, 22);
+  header.writeUInt16LE(Buffer.byteLength(name), 26);
+  header.writeUInt16LE(20, 28);
+  const extra = Buffer.alloc(20);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(16, 2);
+  extra.writeBigUInt64LE(descriptor ? 0n : BigInt(data.length), 4);
+  extra.writeBigUInt64LE(descriptor ? 0n : BigInt(data.length), 12);
+  const pieces = [header, Buffer.from(name), extra, data];
+  if (descriptor) {
+    const trailer = Buffer.alloc(24);
+    trailer.writeUInt32LE(0x08074b50, 0);
+    trailer.writeBigUInt64LE(BigInt(data.length), 8);
+    trailer.writeBigUInt64LE(BigInt(data.length), 16);
+    pieces.push(trailer);
+  }
+  return Buffer.concat(pieces);
+}
+
 describe('detectCompression', () => {
   it('goes by the first bytes: gzip, zip, an empty zip, Snappy framing, anything else', () => {
     expect(detectCompression(Uint8Array.from([0x1f, 0x8b, 8, 0]))).toBe('gzip');
@@ -190,6 +217,21 @@ describe('decompress', () => {
         ['three', 'third'],
       ]);
     }
+  });
+
+  it('reads Zip64 entries: sizes in the extra field, 8-byte sizes in the descriptor', async () => {
+    const stored = Buffer.from('zip64 stored\n');
+    const deflated = deflateRawSync(Buffer.from('zip64 deflated\n'));
+    const archive = Buffer.concat([
+      zip64Entry('stored.log', 0, stored, false),
+      zip64Entry('deflated.log', 8, deflated, true),
+      Buffer.from('504b0506', 'hex'),
+      Buffer.alloc(18),
+    ]);
+    expect(await parts(archive, 7)).toEqual([
+      ['stored.log', 'zip64 stored\n'],
+      ['deflated.log', 'zip64 deflated\n'],
+    ]);
   });
 
   it('skips the rest of an entry its reader abandoned', async () => {
