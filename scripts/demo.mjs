@@ -337,38 +337,33 @@ export function findProblems({ objects, eventsByKey, malformed, run, depth }) {
 // ---------------------------------------------------------------------------------------------
 // The demo
 
-async function demo(options, resources) {
+function checkBuilt() {
   if (!existsSync(WRAPPER)) throw new Error(`${WRAPPER} is missing`);
   for (const path of BUILT) {
     if (!existsSync(join(PROJECT_DIR, path))) {
       throw new Error(`${path} is missing: run \`npm run build\` (npm ci does it) first`);
     }
   }
-  // Loaded here, once the addon it needs is known to be built.
-  const { startReceiver } = await import('./lib/receiver.mjs');
+}
 
-  const wazuhDir = mkdtempSync(join(tmpdir(), 'wazuh-aws-demo-'));
-  resources.tempDir = wazuhDir;
-  mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
-
-  const aws = await startLocalAws();
-  resources.aws = aws;
-  throwIfInterrupted(resources);
-  console.log(`demo: S3 and SQS (fauxqs) on ${aws.endpoint}, Wazuh directory ${wazuhDir}`);
-
-  const { seed, records, files } = options;
-  const objects = generateLogs({ seed, records, files });
-  if (options.corpus) objects.push(...corpusObjects(options.corpus));
-
+/** Puts every object in the bucket and its S3 notification on the queue; returns the queue. */
+async function uploadLogs(aws, objects) {
   await aws.createBucket(BUCKET);
   const queueUrl = await aws.createQueue(QUEUE);
   await forEachLimited(objects, UPLOAD_CONCURRENCY, (object) =>
     aws.putAndNotify(queueUrl, BUCKET, object.key, object.body));
+
   const bytes = objects.reduce((sum, object) => sum + object.body.length, 0);
   console.log(`demo: uploaded ${objects.length} objects (${(bytes / 1024).toFixed(0)} KiB) to ` +
     `s3://${BUCKET}, one S3 notification each on ${QUEUE}`);
+  return queueUrl;
+}
 
-  throwIfInterrupted(resources);
+/** Runs the wodle while the receiver listens; returns the run and the delivery time. */
+async function runWithReceiver(options, aws, resources) {
+  // Loaded here, once the addon it needs is known to be built.
+  const { startReceiver } = await import('./lib/receiver.mjs');
+  const wazuhDir = resources.tempDir;
   const receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
   resources.receiver = receiver;
   console.log(`demo: analysisd's socket ${receiver.path} is listening`);
@@ -386,22 +381,44 @@ async function demo(options, resources) {
   // Every datagram was in the socket's queue before the wodle exited; stop() reads the rest.
   resources.receiver = undefined;
   receiver.stop();
-  const { eventsByKey, malformed } = sortDatagrams(receiver.datagrams);
-  const depth = await aws.queueDepth(queueUrl);
+  return { run, deliverySeconds, datagrams: receiver.datagrams };
+}
 
+function report({ objects, datagrams, run, deliverySeconds, depth }) {
+  const { eventsByKey, malformed } = sortDatagrams(datagrams);
   printObjects(objects, eventsByKey);
   printSamples(objects, eventsByKey);
 
-  const events = receiver.count;
   const types = new Set(objects.map((object) => object.type)).size;
   console.log(`\nqueue ${QUEUE}: ${depth} message(s) left`);
-  console.log(describeThroughput(events, deliverySeconds, run));
+  console.log(describeThroughput(datagrams.length, deliverySeconds, run));
 
   const problems = findProblems({ objects, eventsByKey, malformed, run, depth });
   for (const problem of problems) console.log(`demo: FAILED: ${problem}`);
-  console.log(`demo: ${events} events from ${objects.length} objects (${types} log types) in ` +
-    `${run.seconds.toFixed(1)} s`);
+  console.log(`demo: ${datagrams.length} events from ${objects.length} objects (${types} log ` +
+    `types) in ${run.seconds.toFixed(1)} s`);
   return problems.length === 0 ? 0 : 1;
+}
+
+async function demo(options, resources) {
+  checkBuilt();
+  resources.tempDir = mkdtempSync(join(tmpdir(), 'wazuh-aws-demo-'));
+  mkdirSync(join(resources.tempDir, 'queue', 'sockets'), { recursive: true });
+  const aws = await startLocalAws();
+  resources.aws = aws;
+  throwIfInterrupted(resources);
+  console.log(`demo: S3 and SQS (fauxqs) on ${aws.endpoint}, ` +
+    `Wazuh directory ${resources.tempDir}`);
+
+  const { seed, records, files } = options;
+  const objects = generateLogs({ seed, records, files });
+  if (options.corpus) objects.push(...corpusObjects(options.corpus));
+  const queueUrl = await uploadLogs(aws, objects);
+  throwIfInterrupted(resources);
+
+  const { run, deliverySeconds, datagrams } = await runWithReceiver(options, aws, resources);
+  const depth = await aws.queueDepth(queueUrl);
+  return report({ objects, datagrams, run, deliverySeconds, depth });
 }
 
 async function cleanUp(resources) {
