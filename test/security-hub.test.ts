@@ -127,6 +127,21 @@ describe('securityHubEvents', () => {
     expect(events[0]?.aws).not.toHaveProperty('finding');
   });
 
+  it('makes one event of a bare ASFF finding, as GetFindings exports write them', () => {
+    const productArn = 'arn:aws:securityhub:us-east-1::product/aws/guardduty';
+    const bare = { ...finding('x'), ProductArn: productArn };
+    expect(securityHubEvents(bare, LOCATION)).toEqual([
+      {
+        integration: 'aws',
+        aws: {
+          log_info: { log_file: LOCATION.key, s3bucket: LOCATION.bucket },
+          source: 'securityhub',
+          finding: bare,
+        },
+      },
+    ]);
+  });
+
   it('makes no event of an event whose findings list is empty', () => {
     expect(
       securityHubEvents(hubEvent('Security Hub Findings - Imported', { findings: [] }), LOCATION),

@@ -7,7 +7,8 @@
 // "source":"securityhub","detail_type":...,"finding":{...}}}`. Every other member of
 // `detail` is copied beside `finding` unchanged: `actionName` and `actionDescription` of
 // custom actions, `insightName`, `insightArn`, `resultType` and `insightResults` of insight
-// results (one event per insight result set, which has no findings).
+// results (one event per insight result set, which has no findings). A record that is a bare
+// ASFF finding (an export of GetFindings) is sent as one event without `detail_type`.
 
 import { type ObjectLocation, ParseError } from '../errors.js';
 import type { ObjectRef, WazuhEvent } from '../model.js';
@@ -61,7 +62,7 @@ export class SecurityHubSubscriber implements Subscriber {
 export function securityHubEvents(event: unknown, location: ObjectLocation): WazuhEvent[] {
   if (!isObject(event)) throw new ParseError(location, 'a record is not a JSON object');
   const detail = isObject(event.detail) ? event.detail : undefined;
-  if (!detail) throw new ParseError(location, 'a record has no detail: not an EventBridge event');
+  if (!detail) return [bareFinding(event, location)];
 
   const { findings, ...rest } = detail;
   const common = { ...envelopeFields(event, location), ...rest };
@@ -87,6 +88,16 @@ function jsonOf(record: SourceRecord, location: ObjectLocation): unknown {
     throw new ParseError(location, `holds ${record.kind} records, not Security Hub JSON events`);
   }
   return record.value;
+}
+
+/** A bare finding, as exports of GetFindings write them, rather than an EventBridge event. */
+function bareFinding(record: JsonObject, location: ObjectLocation): WazuhEvent {
+  const isFinding =
+    typeof record.SchemaVersion === 'string' && typeof record.ProductArn === 'string';
+  if (!isFinding) {
+    throw new ParseError(location, 'a record has no detail: not an EventBridge event');
+  }
+  return wrap({ ...envelopeFields(record, location), finding: record });
 }
 
 function isObject(value: unknown): value is JsonObject {
