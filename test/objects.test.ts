@@ -196,6 +196,7 @@ describe('decompress', () => {
     const archive = zipArchive([
       { name: 'a.log', text: 'first\n' },
       { name: 'dir/', text: '' },
+      { name: '__MACOSX/dir/._b.json', text: '\u0000\u0005\u0016\u0007Mac OS X', deflate: true },
       { name: 'dir/b.json', text: '{"b":1}\n'.repeat(200), deflate: true },
     ]);
     expect(await parts(archive, 5)).toEqual([

@@ -1,6 +1,8 @@
 // Zip archives read front to back from their local file headers, so an archive streams from
 // S3 like any other object (the central directory at the end is never needed). Every file
-// entry becomes one part; directories are skipped; an archive without entries has no parts.
+// entry becomes one part; directories are skipped, and so are the `__MACOSX/` resource forks
+// macOS adds to archives it makes (binary metadata, not logs); an archive without entries
+// has no parts.
 // Stored and deflated entries are read, with or without data descriptors, Zip64 sizes
 // included; encrypted entries and other methods are a DecompressError.
 
@@ -64,7 +66,7 @@ export async function* readZipEntries(
     }
 
     const header = await readLocalHeader(source, location);
-    if (header.name.endsWith('/')) {
+    if (isNotALogFile(header.name)) {
       await skipEntryData(source, header, location);
       continue;
     }
@@ -76,6 +78,10 @@ export async function* readZipEntries(
     }
     if ((header.flags & FLAG_DATA_DESCRIPTOR) !== 0) await skipDataDescriptor(source, header);
   }
+}
+
+function isNotALogFile(name: string): boolean {
+  return name.endsWith('/') || name.startsWith('__MACOSX/');
 }
 
 async function readSignature(source: ByteSource): Promise<number | undefined> {
