@@ -145,6 +145,12 @@ describe('parseNotification', () => {
     expect(objectsOf(parseNotification(body))).toEqual([{ bucket: 'b', key: 'new' }]);
   });
 
+  it('fetches the object of a record without eventName, as hand-made notifications have', () => {
+    const record = { s3: { bucket: { name: 'b' }, object: { key: 'a+b' } } };
+    const body = JSON.stringify({ Records: [record] });
+    expect(objectsOf(parseNotification(body))).toEqual([{ bucket: 'b', key: 'a b' }]);
+  });
+
   it('names the event it acknowledges when nothing was created', () => {
     const body = JSON.stringify({ Records: [record('ObjectRestore:Completed', 'k')] });
     expect(parseNotification(body)).toEqual({
@@ -224,7 +230,7 @@ describe('parseNotification', () => {
     ['[{"Records":[]}]', 'JSON but not an object'],
     ['{"hello":"world"}', 'unknown notification shape (members: hello)'],
     ['{}', 'unknown notification shape (members: none)'],
-    ['{"Records":[{"s3":{}}]}', 'has no eventName'],
+    ['{"Records":[{"s3":{}}]}', 'record 1 of 1 has no s3.bucket.name'],
     [
       '{"Records":[{"eventName":"ObjectCreated:Put","s3":{"object":{"key":"k"}}}]}',
       'has no s3.bucket.name',

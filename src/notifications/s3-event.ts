@@ -16,10 +16,13 @@ export function parseS3Event(records: readonly unknown[]): Notification {
   const objects: ObjectRef[] = [];
   const skippedEvents = new Set<string>();
   records.forEach((record, index) => {
+    // Hand-made notifications often leave eventName out; Wazuh's wodle never reads it.
     const eventName = stringAt(record, 'eventName');
-    if (eventName === undefined) throw recordError(index, records.length, 'no eventName');
-    if (OBJECT_CREATED.test(eventName)) objects.push(objectOf(record, index, records.length));
-    else skippedEvents.add(eventName);
+    if (eventName === undefined || OBJECT_CREATED.test(eventName)) {
+      objects.push(objectOf(record, index, records.length));
+    } else {
+      skippedEvents.add(eventName);
+    }
   });
 
   if (objects.length > 0) return { kind: 'objects', objects };
