@@ -277,3 +277,15 @@ describe('decodeText', () => {
     expect(await decodeAll([[0x63, 0x61, 0x66, 0xc3], [0xa9]])).toBe('café');
   });
 });
+
+describe('LineSplitter on a very long line', () => {
+  it('joins a line spread over thousands of chunks once, keeping every character', () => {
+    const splitter = new LineSplitter();
+    const piece = 'x'.repeat(1000);
+    for (let chunk = 0; chunk < 5000; chunk++) expect(splitter.push(piece)).toEqual([]);
+    const [line, next] = splitter.push('end\nnext');
+    expect(line).toHaveLength(5_000_003);
+    expect(next).toBeUndefined();
+    expect(splitter.end()).toEqual(['next']);
+  });
+});
