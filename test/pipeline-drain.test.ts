@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ExitCode, WazuhUnreachableError, WodleError } from '../src/errors.js';
+import { ExitCode, ObjectReadError, WazuhUnreachableError, WodleError } from '../src/errors.js';
 import { Logger } from '../src/log.js';
 import type { ObjectRef, WazuhEvent } from '../src/model.js';
 import { drainQueue, type DrainDeps, type DrainSettings } from '../src/pipeline/drain-queue.js';
@@ -50,6 +50,11 @@ function harness(queue: FakeQueue, overrides: Partial<DrainDeps> = {}): Harness 
 
 const errorLines = (lines: string[]): string[] => lines.filter((line) => line.startsWith('ERROR:'));
 
+async function* failingEvents(error: Error): AsyncIterable<readonly WazuhEvent[]> {
+  yield* [];
+  throw error;
+}
+
 describe('draining the queue', () => {
   it('sends every event of a message, then deletes it', async () => {
     const queue = new FakeQueue([message('m1', 'objects:b/n3,b/n2'), message('m2', 'objects:b/n1')]);
@@ -98,6 +103,26 @@ describe('draining the queue', () => {
         'left in the queue',
     ]);
     expect(run.stats.messagesFailed).toBe(1);
+  });
+
+  it('goes on past an object S3 refuses to read, and ends with exit 3', async () => {
+    const denied = new ObjectReadError(
+      { bucket: 'private', key: 'a.log' }, 'accessDenied', 'AccessDenied: Access Denied');
+    const queue = new FakeQueue([
+      message('denied', 'objects:private/a.log'),
+      message('ok', 'objects:b/n2'),
+    ]);
+    const run = harness(queue, {
+      events: (ref) => (ref.bucket === 'private' ? failingEvents(denied) : eventsOfTestObject(ref)),
+    });
+
+    const code = await drainQueue(run.deps, SETTINGS);
+
+    expect(code).toBe(ExitCode.invalidCredentials);
+    expect(queue.deleted).toEqual(['ok']);
+    expect(run.sink.written).toHaveLength(2);
+    expect(errorLines(run.lines)).toHaveLength(1);
+    expect(errorLines(run.lines)[0]).toContain('s3://private/a.log: AccessDenied');
   });
 
   it('reports an unreadable body with its id, receive count and first 200 characters', async () => {

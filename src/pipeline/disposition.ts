@@ -1,7 +1,7 @@
 // What becomes of a message once we are done with it: the one decision every message goes
 // through, so no branch forgets to log or count.
 
-import { ExitCode, type ExitCodeValue, type WodleError } from '../errors.js';
+import { ExitCode, ObjectReadError, type ExitCodeValue, type WodleError } from '../errors.js';
 import type { ObjectRef } from '../model.js';
 
 /** How processing one message ended. */
@@ -35,6 +35,10 @@ const RUN_FATAL_CODES: ReadonlySet<ExitCodeValue> = new Set([
 ]);
 
 export function isRunFatal(error: WodleError): boolean {
+  // A refused or throttled read of one object says nothing of the others: a bucket policy or
+  // a KMS key can deny one bucket while the rest of the queue is readable.
+  if (error instanceof ObjectReadError) return false;
+
   return RUN_FATAL_CODES.has(error.exitCode);
 }
 
