@@ -222,10 +222,14 @@ describe('generateLogs', () => {
     expect(addresses.filter((address) => !allowed.test(address))).toEqual([]);
   });
 
-  it('keeps the files of one type unchanged when other types are left out', () => {
-    const alone: LogObject[] = generateLogs({ seed: 'test', records: RECORDS, files: 2,
-      types: ['waf'] });
-    expect(alone.map((object) => object.key)).toEqual(only('waf').map((object) => object.key));
+  it('gives each type the same files whether or not other types are generated with it', () => {
+    for (const type of LOG_TYPES) {
+      const alone: LogObject[] = generateLogs({ seed: 'test', records: RECORDS, files: 2,
+        types: [type] });
+      const together = only(type);
+      expect(alone.map((object) => object.key)).toEqual(together.map((object) => object.key));
+      alone.forEach((object, index) => expect(object.body.equals(together[index].body)).toBe(true));
+    }
   });
 
   it('refuses an unknown log type and a record count below one', () => {

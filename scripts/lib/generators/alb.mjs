@@ -4,6 +4,7 @@
 // <account>_elasticloadbalancing_<region>_app.<name>.<id>_<time>_<node ip>_<random>.log.gz.
 
 import { gzipSync } from 'node:zlib';
+import { publicAddress } from './estate.mjs';
 import { addMs, compactUtc, datePath } from './time.mjs';
 
 const LOAD_BALANCER = 'web-prod';
@@ -101,7 +102,7 @@ function loadBalancer(random, estate) {
   return {
     id,
     resource: `app/${LOAD_BALANCER}/${id}`,
-    nodeIp: estate.publicAddress(),
+    nodeIp: publicAddress(random),
     targetGroupArn: `${prefix}:targetgroup/${LOAD_BALANCER}-tg/${random.hex(16)}`,
     certificateArn: `arn:aws:acm:${estate.region}:${estate.accountId}:certificate/${random.uuid()}`,
   };

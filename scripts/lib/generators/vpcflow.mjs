@@ -4,6 +4,7 @@
 // id>_<time>_<hash>.log.gz.
 
 import { gzipSync } from 'node:zlib';
+import { publicAddress } from './estate.mjs';
 import { addMs, compactUtc, datePath, epochSeconds } from './time.mjs';
 
 const FIELDS = [
@@ -30,17 +31,17 @@ const SHAPES = [
     [random.pick(estate.clients).ip, host.privateIp, ephemeralPort(random),
       random.pick([443, 443, 80]), TCP, 'ACCEPT']],
   [25, (random, estate, host) => // the instance calling out to an API over HTTPS
-    [host.privateIp, estate.publicAddress(), ephemeralPort(random), 443, TCP, 'ACCEPT']],
+    [host.privateIp, publicAddress(random), ephemeralPort(random), 443, TCP, 'ACCEPT']],
   [15, (random, estate, host) => // east-west traffic to the database
     [peerOf(random, estate, host).privateIp, host.privateIp, ephemeralPort(random), 5432,
       TCP, 'ACCEPT']],
   [8, (random, estate, host) => // DNS to the VPC resolver
     [host.privateIp, '10.0.0.2', ephemeralPort(random), 53, UDP, 'ACCEPT']],
   [10, (random, estate, host) => // scanners knocking on closed ports
-    [estate.publicAddress(), host.privateIp, ephemeralPort(random),
+    [publicAddress(random), host.privateIp, ephemeralPort(random),
       random.pick([22, 23, 3389, 445, 1433, 6379]), TCP, 'REJECT']],
   [2, (random, estate, host) => // ping
-    [estate.publicAddress(), host.privateIp, 0, 0, ICMP, random.pick(['ACCEPT', 'REJECT'])]],
+    [publicAddress(random), host.privateIp, 0, 0, ICMP, random.pick(['ACCEPT', 'REJECT'])]],
 ];
 
 function flowRecord(random, estate, host, endsAt) {
