@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // @ts-expect-error: a plain JavaScript module without type declarations
 import { findProblems, sortDatagrams } from '../scripts/demo.mjs';
@@ -116,7 +116,10 @@ describe('the demo report', () => {
 });
 
 describe('npm run demo, end to end', () => {
-  const tempDir = mkdtempSync(join(tmpdir(), 'demo-test-'));
+  let tempDir = '';
+  beforeAll(() => {
+    tempDir = mkdtempSync(join(tmpdir(), 'demo-test-'));
+  });
   afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
   it('delivers every generated record as one event and ends with its summary line', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // @ts-expect-error: a plain JavaScript module without type declarations
 import { generateLogs, LOG_TYPES } from '../scripts/generate-logs.mjs';
@@ -239,7 +239,10 @@ describe('generateLogs', () => {
 });
 
 describe('scripts/generate-logs.mjs', () => {
-  const out = mkdtempSync(join(tmpdir(), 'generate-logs-test-'));
+  let out = '';
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'generate-logs-test-'));
+  });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes each file at its object key under --out', () => {
