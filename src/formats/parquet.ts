@@ -1,6 +1,7 @@
 // Reads the rows of a Parquet file through byte ranges, one row group at a time, so memory
-// follows the largest row group rather than the file. Every failure to read the file as
-// Parquet is a ParseError naming the object.
+// follows the largest row group rather than the file. Given ReadPermits shared by a run, only
+// as many row groups as it has permits are in memory at once, however many objects are read
+// at the same time. Every failure to read the file as Parquet is a ParseError naming the object.
 
 import {
   type AsyncBuffer,
@@ -12,6 +13,7 @@ import {
 import { type ObjectLocation, ParseError, WodleError } from '../errors.js';
 import { type JsonValue, toJsonRow } from './parquet-json.js';
 import { legacyListNormalizer } from './parquet-lists.js';
+import type { ReadPermits } from './parquet-permits.js';
 import { type ParquetRow, readRowGroupRows } from './parquet-row-group.js';
 
 /** The bytes of one object, read by range. */
@@ -22,6 +24,13 @@ export interface ByteSource {
 
 export type JsonRow = { [column: string]: JsonValue };
 
+export interface ParquetReadOptions {
+  /** Most rows per yielded batch. */
+  readonly batchRows: number;
+  /** Held while a row group is read and its rows handed out; none bounds nothing. */
+  readonly permits?: ReadPermits;
+}
+
 const MAGIC = 'PAR1';
 // Header magic, footer length and footer magic: no Parquet file is shorter.
 const MIN_FILE_BYTES = 12;
@@ -30,7 +39,7 @@ const MIN_FILE_BYTES = 12;
 export async function* readParquetRows(
   source: ByteSource,
   location: ObjectLocation,
-  batchRows: number,
+  { batchRows, permits }: ParquetReadOptions,
 ): AsyncGenerator<JsonRow[]> {
   const file = asAsyncBuffer(source);
   const metadata = await readMetadata(file, location);
@@ -40,12 +49,26 @@ export async function* readParquetRows(
   let groupStart = 0;
   for (const [index, rowGroup] of metadata.row_groups.entries()) {
     const groupEnd = groupStart + Number(rowGroup.num_rows);
-    const span: [number, number] = [groupStart, groupEnd];
-    const rows = await readRowGroup(file, metadata, rowGroup, span, location, index);
-    // Taken out of the group's array as they go, so yielded rows can be collected early.
-    while (rows.length > 0) yield rows.splice(0, batchRows).map(toJson);
+    const group: GroupRef = { rowGroup, index, rows: [groupStart, groupEnd] };
+
+    // Held until the consumer has taken the group's last batch, or has stopped reading.
+    await permits?.acquire();
+    try {
+      const rows = await readRowGroup(file, metadata, group, location);
+      // Taken out of the group's array as they go, so yielded rows can be collected early.
+      while (rows.length > 0) yield rows.splice(0, batchRows).map(toJson);
+    } finally {
+      permits?.release();
+    }
     groupStart = groupEnd;
   }
+}
+
+interface GroupRef {
+  readonly rowGroup: RowGroup;
+  readonly index: number;
+  /** File row numbers [first, end). */
+  readonly rows: [number, number];
 }
 
 async function readMetadata(file: AsyncBuffer, location: ObjectLocation): Promise<FileMetaData> {
@@ -69,10 +92,8 @@ async function readMetadata(file: AsyncBuffer, location: ObjectLocation): Promis
 async function readRowGroup(
   file: AsyncBuffer,
   metadata: FileMetaData,
-  rowGroup: RowGroup,
-  rows: [number, number],
+  { rowGroup, index, rows }: GroupRef,
   location: ObjectLocation,
-  index: number,
 ): Promise<ParquetRow[]> {
   try {
     return await readRowGroupRows(file, metadata, rowGroup, rows);

@@ -4,13 +4,21 @@
 // (see createSubscriber), so the Parquet code costs the other types nothing.
 
 import { type ByteSource, type JsonRow, readParquetRows } from '../formats/parquet.js';
+import { ReadPermits } from '../formats/parquet-permits.js';
 import type { ObjectRef, WazuhEvent } from '../model.js';
 import type { ObjectReader } from '../objects/reader.js';
 import type { RunStats } from '../stats.js';
 import type { Subscriber } from './subscriber.js';
 
-/** Rows handed to the pipeline at a time; row groups are read whole, then cut to this. */
+/** Rows handed to the pipeline at a time; row groups are read in slices, then cut to this. */
 const BATCH_ROWS = 1000;
+
+/**
+ * Row groups in memory at once across all the objects this subscriber reads: the pipeline
+ * processes up to 20 messages at the same time, and memory must not grow with that number.
+ * One is enough to keep the single JavaScript thread busy; the others wait their turn.
+ */
+const ROW_GROUPS_IN_FLIGHT = 1;
 
 export interface SecurityLakeOptions {
   readonly reader: ObjectReader;
@@ -21,6 +29,7 @@ export interface SecurityLakeOptions {
 
 export class SecurityLakeSubscriber implements Subscriber {
   private readonly options: SecurityLakeOptions;
+  private readonly permits = new ReadPermits(ROW_GROUPS_IN_FLIGHT);
 
   constructor(options: SecurityLakeOptions) {
     this.options = options;
@@ -28,7 +37,8 @@ export class SecurityLakeSubscriber implements Subscriber {
 
   async *events(ref: ObjectRef, signal?: AbortSignal): AsyncGenerator<readonly WazuhEvent[]> {
     const source = await this.byteSource(ref, signal);
-    for await (const rows of readParquetRows(source, ref, BATCH_ROWS)) {
+    const options = { batchRows: BATCH_ROWS, permits: this.permits };
+    for await (const rows of readParquetRows(source, ref, options)) {
       const kept = this.keep(rows);
       if (kept.length > 0) yield kept;
     }
