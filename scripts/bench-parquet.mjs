@@ -8,8 +8,10 @@
 //
 //   parquet-bench: rows=N peak_rss_mb=M rows_per_s=R
 //
-//   npm run bench:parquet [-- --rows N] [--row-group N] [--heap-mb N] [--no-build]
+//   npm run bench:parquet [-- --rows N] [--row-group N] [--objects N] [--heap-mb N] [--no-build]
 //
+// --objects N puts N copies of the file in S3 under their own keys, one notification each, so
+// the wodle works on N messages at once (it runs up to 20): rows=N then counts all copies.
 // --heap-mb N runs the wodle's node with --max-old-space-size=N (through NODE_OPTIONS), to
 // see how a heap cap in the wrapper would change the peak; the default is the wrapper as is.
 
@@ -28,8 +30,8 @@ const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
 const BUCKET = 'aws-security-data-lake-us-east-1-bench';
 const QUEUE = 'wazuh-security-lake-bench';
-const KEY = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/' +
-  'eventDay=20240307/bench.gz.parquet';
+const KEY_PREFIX = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/' +
+  'eventDay=20240307/bench';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/wazuh-security-lake-bench';
 const EXTERNAL_ID = 'bench-external-id';
 const TARGET_PEAK_RSS_MB = 200;
@@ -42,6 +44,7 @@ function parseOptions() {
     options: {
       rows: { type: 'string', default: '200000' },
       'row-group': { type: 'string', default: '20000' },
+      objects: { type: 'string', default: '1' },
       'heap-mb': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
     },
@@ -49,6 +52,7 @@ function parseOptions() {
   return {
     rows: positive('rows', values.rows),
     rowGroup: positive('row-group', values['row-group']),
+    objects: positive('objects', values.objects),
     heapMb: values['heap-mb'] === undefined ? undefined : positive('heap-mb', values['heap-mb']),
     build: !values['no-build'],
   };
@@ -163,7 +167,7 @@ function runWodle(args, env, receiver, rows) {
 }
 
 async function main() {
-  const { rows, rowGroup, heapMb, build } = parseOptions();
+  const { rows, rowGroup, objects, heapMb, build } = parseOptions();
   requirePieces(build);
 
   let started = performance.now();
@@ -181,19 +185,25 @@ async function main() {
     const queueUrl = await aws.createQueue(QUEUE);
     await aws.createBucket(BUCKET);
     started = performance.now();
-    const size = await aws.putObject(BUCKET, KEY, parquet);
-    await aws.sendMessage(queueUrl, eventBridgeNotification(BUCKET, KEY, size, aws.region));
+    for (let object = 1; object <= objects; object++) {
+      const key = `${KEY_PREFIX}-${object}.gz.parquet`;
+      const size = await aws.putObject(BUCKET, key, parquet);
+      await aws.sendMessage(queueUrl, eventBridgeNotification(BUCKET, key, size, aws.region));
+    }
     const uploadSeconds = (performance.now() - started) / 1000;
-    console.log(`parquet-bench: uploaded to ${aws.endpoint} in ${uploadSeconds.toFixed(1)} s`);
+    console.log(`parquet-bench: uploaded ${objects} object(s) to ${aws.endpoint} ` +
+      `in ${uploadSeconds.toFixed(1)} s`);
 
     const args = [
       '--subscriber', 'security_lake', '--queue', QUEUE,
       '--iam_role_arn', ROLE_ARN, '--external_id', EXTERNAL_ID,
       '--sts_endpoint', sts.endpoint, '--service_endpoint', aws.endpoint,
     ];
-    const run = await runWodle(args, wodleEnvironment(wazuhDir, aws.env, heapMb), receiver, rows);
+    const expected = rows * objects;
+    const env = wodleEnvironment(wazuhDir, aws.env, heapMb);
+    const run = await runWodle(args, env, receiver, expected);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    report(run, rows, receiver.count, await aws.queueDepth(queueUrl), sts.requests.length);
+    report(run, expected, receiver.count, await aws.queueDepth(queueUrl), sts.requests.length);
   } finally {
     receiver.stop();
     await sts.stop();
