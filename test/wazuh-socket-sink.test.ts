@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { ExitCode, WazuhUnreachableError } from '../src/errors.js';
+import { ExitCode, WazuhSendError, WazuhUnreachableError } from '../src/errors.js';
 import { Logger } from '../src/log.js';
 import { RunStats } from '../src/stats.js';
 import { DATAGRAM_HEADER } from '../src/wazuh/frame.js';
@@ -14,23 +14,36 @@ import { WazuhSocketSink, type SocketSinkOptions } from '../src/wazuh/socket-sin
 
 const addon = loadDatagramAddon();
 
+interface ReceiverPace {
+  /** How often the socket is read. */
+  readonly intervalMs: number;
+  /** Most datagrams taken per read, to play an analysisd that is slow but keeps going. */
+  readonly maxPerTick: number;
+}
+
 /** Plays analysisd in this process: drains its socket every millisecond unless paused. */
 class TestReceiver {
   readonly datagrams: string[] = [];
   private readonly data = Buffer.alloc(70_000 * 32);
-  private readonly lengths = new Uint32Array(32);
+  private readonly lengths: Uint32Array;
   private readonly fd: number;
   private readonly timer: NodeJS.Timeout;
   private paused = false;
   private closed = false;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    { intervalMs, maxPerTick }: ReceiverPace = { intervalMs: 1, maxPerTick: Infinity },
+  ) {
     this.fd = addon.bind(path);
-    this.timer = setInterval(() => this.paused || this.drain(), 1);
+    this.lengths = new Uint32Array(Math.min(32, maxPerTick));
+    this.timer = setInterval(() => this.paused || this.drain(maxPerTick), intervalMs);
   }
 
-  drain(): void {
-    for (let n = this.receive(); n > 0; n = this.receive()) {
+  drain(maxCount = Infinity): void {
+    let taken = 0;
+    for (let n = this.receive(); n > 0; n = taken < maxCount ? this.receive() : 0) {
+      taken += n;
       for (let i = 0; i < n; i++) {
         const start = i * 70_000;
         this.datagrams.push(this.data.toString('utf8', start, start + this.lengths[i]!));
@@ -101,8 +114,8 @@ describe('WazuhSocketSink', () => {
   const receivers: TestReceiver[] = [];
   const sinks: WazuhSocketSink[] = [];
 
-  const startReceiver = (): TestReceiver => {
-    const receiver = new TestReceiver(path);
+  const startReceiver = (pace?: ReceiverPace): TestReceiver => {
+    const receiver = new TestReceiver(path, pace);
     receivers.push(receiver);
     return receiver;
   };
@@ -289,6 +302,42 @@ describe('WazuhSocketSink', () => {
     await expect(flushing).rejects.toMatchObject({ exitCode: 11 });
     await expect(sink.write(numberedEvents(200, 1))).rejects.toBeInstanceOf(WazuhUnreachableError);
     expect(stats.eventsSent).toBe(100);
+  });
+
+  it('fails with exit 13 when analysisd takes nothing for the stall limit, leaving the rest unsent', async () => {
+    const receiver = startReceiver();
+    receiver.pause();
+    const sink = newSink({ stallLimitMs: 400 });
+    await sink.open();
+
+    await sink.write(numberedEvents(0, 500)).catch(() => undefined);
+    const flushing = sink.flush();
+
+    await expect(flushing).rejects.toBeInstanceOf(WazuhSendError);
+    await expect(flushing).rejects.toMatchObject({ exitCode: ExitCode.wazuhSendFailed });
+    await expect(flushing).rejects.toThrow(/analysisd accepted nothing for \d+(\.\d)? s/);
+    await expect(sink.write(numberedEvents(500, 1))).rejects.toBeInstanceOf(WazuhSendError);
+    receiver.drain();
+    expect(receiver.datagrams.length).toBeGreaterThan(0);
+    expect(receiver.datagrams.length).toBeLessThan(500);
+    expect(stats.eventsSent).toBeLessThan(500);
+  });
+
+  it('never trips the stall limit while a slow analysisd keeps taking datagrams', async () => {
+    // Three datagrams every 100 ms: 60 events take well over the 1 s limit, and sends give up
+    // waiting (10 ms) between reads, so the sink sees analysisd busy again and again.
+    const receiver = startReceiver({ intervalMs: 100, maxPerTick: 3 });
+    const sink = newSink({ stallLimitMs: 1_000, sendTimeoutMs: 10 });
+    await sink.open();
+    const startMs = Date.now();
+
+    await writeNumbered(sink, 60, 10);
+    await sink.flush();
+    await receiver.waitFor(60);
+
+    expect(Date.now() - startMs).toBeGreaterThan(1_000);
+    expect(sequenceNumbers(receiver.datagrams)).toEqual(range(60));
+    expect(stats.sendRetries).toBeGreaterThan(0);
   });
 
   it('skips and counts an event the kernel refuses as too large (EMSGSIZE)', async () => {

@@ -7,10 +7,13 @@
 // - The kernel's count of datagrams taken is the truth: only the rest is sent again.
 // - Backpressure: the send waits on a thread-pool thread for analysisd to drain (never on the
 //   event loop); a wait longer than sendTimeoutMs counts as a retry and is tried again, with
-//   a short growing pause, forever: nothing is dropped. write() resolves only while the queue
+//   a short growing pause, until the stall limit below: nothing is dropped. write() resolves only while the queue
 //   holds at most maxQueuedEvents and maxQueuedChars, so readers slow down with analysisd.
 //   The default queue is three batches: one in the kernel, one packed, one filling. A deeper
 //   queue only adds memory, and lets a writer that never yields starve the send completions.
+// - analysisd alive but no longer reading: once no datagram at all was taken for stallLimitMs,
+//   fail with WazuhSendError (exit 13), as after the reconnect window; any datagram taken
+//   starts the clock again. Otherwise wazuh-modulesd would wait on a run that never ends.
 // - analysisd restarting (socket gone, refused or disconnected): reconnect with backoff for at
 //   most reconnectWindowMs, then fail with WazuhUnreachableError (exit 11); events not yet
 //   taken by the kernel stay unsent, and every later write() and flush() rejects.
@@ -34,6 +37,11 @@ export interface SocketSinkOptions {
   readonly logger?: Logger;
   /** How long to keep reconnecting after analysisd went away. Default 60 s. */
   readonly reconnectWindowMs?: number;
+  /**
+   * How long analysisd may take no datagram at all while events wait before the run fails.
+   * Default 10 min.
+   */
+  readonly stallLimitMs?: number;
   /** How long one send waits for analysisd to make room before it counts a retry. 100 ms. */
   readonly sendTimeoutMs?: number;
   /** write() waits while more events than this are queued. Default 3072 (three batches). */
@@ -71,6 +79,7 @@ export class WazuhSocketSink implements EventSink {
   private readonly stats: RunStats;
   private readonly logger: Logger | undefined;
   private readonly reconnectWindowMs: number;
+  private readonly stallLimitMs: number;
   private readonly sendTimeoutMs: number;
   private readonly maxQueuedEvents: number;
   private readonly maxQueuedChars: number;
@@ -88,6 +97,8 @@ export class WazuhSocketSink implements EventSink {
   private doneCount = 0;
   private queuedChars = 0;
   private retryPauseMs = RETRY_PAUSE_MS.first;
+  /** When the kernel last took a datagram, or the pump started with events to send. */
+  private lastProgressMs = 0;
   private refusedAsTooLarge = 0;
   private roomWaiters: Waiter[] = [];
   private flushWaiters: Waiter[] = [];
@@ -97,6 +108,7 @@ export class WazuhSocketSink implements EventSink {
     this.stats = options.stats;
     this.logger = options.logger;
     this.reconnectWindowMs = options.reconnectWindowMs ?? 60_000;
+    this.stallLimitMs = options.stallLimitMs ?? 10 * 60_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 100;
     this.maxQueuedEvents = options.maxQueuedEvents ?? 3 * MAX_DATAGRAMS_PER_BATCH;
     this.maxQueuedChars = options.maxQueuedChars ?? 8 * 1024 * 1024;
@@ -168,6 +180,7 @@ export class WazuhSocketSink implements EventSink {
     if (this.pumping) return;
 
     this.pumping = true;
+    this.lastProgressMs = Date.now();
     this.pumpStopped = new Promise((resolve) => {
       setImmediate(() => {
         this.pump()
@@ -206,6 +219,7 @@ export class WazuhSocketSink implements EventSink {
           batch.size,
         );
         this.retryPauseMs = RETRY_PAUSE_MS.first;
+        this.lastProgressMs = Date.now();
       } catch (error) {
         await this.recover(error, batch);
       }
@@ -215,6 +229,7 @@ export class WazuhSocketSink implements EventSink {
   /** Decides what a failed send means: wait, skip one datagram, reconnect, or give up. */
   private async recover(error: unknown, batch: DatagramBatch): Promise<void> {
     if (isSystemError(error, ...BUSY_CODES)) {
+      this.checkStall();
       this.stats.sendRetries++;
       await sleep(this.retryPauseMs);
       this.retryPauseMs = Math.min(this.retryPauseMs * 2, RETRY_PAUSE_MS.max);
@@ -226,6 +241,17 @@ export class WazuhSocketSink implements EventSink {
     } else {
       throw new WazuhSendError(describe(error), { cause: error });
     }
+  }
+
+  /** Gives up once analysisd has taken nothing for stallLimitMs; the batch stays unsent. */
+  private checkStall(): void {
+    const stalledMs = Date.now() - this.lastProgressMs;
+    if (stalledMs < this.stallLimitMs) return;
+
+    const seconds = Number((stalledMs / 1000).toFixed(1));
+    throw new WazuhSendError(
+      `analysisd accepted nothing for ${seconds} s; it is running but not reading its socket`,
+    );
   }
 
   /** Reopens the socket, retrying with backoff until the reconnect window closes. */
