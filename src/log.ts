@@ -10,9 +10,22 @@ const writeStdout: LineWriter = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Keeps a line to one physical line whatever the message holds (keys, bodies, errors). */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+// C0 controls other than tab, DEL and the C1 controls: an object key or a message body can
+// hold them, and an escape sequence must not reach a terminal or wazuh-modulesd's log raw.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * Keeps a report to one physical, printable line whatever it quotes (keys, bodies, errors):
+ * line breaks become spaces, other control characters their \u escape.
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(CONTROL_CHARACTER, escapeCharacter);
+}
+
+function escapeCharacter(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 export class Logger {
