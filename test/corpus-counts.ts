@@ -5,8 +5,9 @@
 //     one per element; `null`, `{}` and CloudTrail digest documents give none;
 //   - CSV with a header row (VPC flow logs included): one event per data row, none for the
 //     header;
-//   - plain text: one event per line that is not blank or NUL-only (CloudFront's `#Version`
-//     and `#Fields` lines are lines too).
+//   - W3C extended logs (CloudFront standard logs, `#Version:` and `#Fields:` first): one
+//     event per line that is neither blank nor a `#` directive (counted with grep -vc '^#');
+//   - plain text: one event per line that is not blank or NUL-only.
 // Parquet files and notification bodies are not objects the `buckets` path reads: not here.
 // The end-to-end tests reuse this table; keep keys relative to the corpus directory.
 
@@ -21,11 +22,11 @@ export const CORPUS_COUNTS: Readonly<Record<string, CorpusExpectation>> = {
   'logs/alb/docs-alb-examples.log': 7,
   'logs/alb/loki-albaccesslog.log.gz': 2,
   'logs/clb/docs-clb-examples.log': 4,
-  'logs/cloudfront/E2EXAMPLE123.2019-12-13-21.abcd1234.gz': 8,
-  'logs/cloudfront/docs-cloudfront-standard.log': 8,
-  'logs/cloudfront/logstash-cloudfront-rtmp-legacy.log': 4,
+  'logs/cloudfront/E2EXAMPLE123.2019-12-13-21.abcd1234.gz': 6,
+  'logs/cloudfront/docs-cloudfront-standard.log': 6,
+  'logs/cloudfront/logstash-cloudfront-rtmp-legacy.log': 2,
   'logs/cloudfront/loki-cloudfront.json.gz': 1,
-  'logs/cloudfront/loki-cloudfront.log.gz': 4,
+  'logs/cloudfront/loki-cloudfront.log.gz': 2,
   'logs/cloudtrail/111122223333_CloudTrail_us-east-2_20150801T0210Z_Mu0KsOhtH1ar15ZZ.json.gz': 6,
   'logs/cloudtrail/docs-cloudtrail-combined.json': 6,
   'logs/cloudtrail/docs-cloudtrail-digest.json': 0,

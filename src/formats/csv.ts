@@ -106,12 +106,17 @@ export function sniffCsv(lines: readonly string[]): CsvDialect | undefined {
  * header's width are kept in order under `extra_fields`.
  */
 export function csvRow(line: string, dialect: CsvDialect): Record<string, string | string[]> {
-  const values = splitCsvLine(line, dialect.delimiter);
+  return keyByHeader(splitCsvLine(line, dialect.delimiter), dialect.header);
+}
+
+/** Values keyed by the names in the same position, with the same rules as csvRow. */
+export function keyByHeader(
+  values: readonly string[],
+  header: readonly string[],
+): Record<string, string | string[]> {
   const row: Record<string, string | string[]> = {};
-  const width = Math.min(values.length, dialect.header.length);
-  for (let index = 0; index < width; index++) row[dialect.header[index]!] = values[index]!;
-  if (values.length > dialect.header.length) {
-    row.extra_fields = values.slice(dialect.header.length);
-  }
+  const width = Math.min(values.length, header.length);
+  for (let index = 0; index < width; index++) row[header[index]!] = values[index]!;
+  if (values.length > header.length) row.extra_fields = values.slice(header.length);
   return row;
 }

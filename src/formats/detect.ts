@@ -5,16 +5,20 @@
 //      than the sample, it opens like JSON: `{`, `[`, `"` or `]`); otherwise text that merely
 //      starts with a bracket, such as `[2024-01-01 10:00:00] started`: plain lines.
 //   3. A text that fits the sample and is one JSON value as a whole (`null`, `42`): JSON.
-//   4. Otherwise CSV when the first non-blank lines read as a table with a header row (see
+//   4. Otherwise the W3C extended log format (CloudFront standard logs) when the first
+//      non-blank lines are directives that include `#Version:` and `#Fields:` (see w3c.ts).
+//   5. Otherwise CSV when the first non-blank lines read as a table with a header row (see
 //      csv.ts), else plain lines.
 
 import { type CsvDialect, sniffCsv } from './csv.js';
 import { JsonSplitter } from './json-splitter.js';
 import { isBlankLine } from './lines.js';
+import { isW3cExtendedLog } from './w3c.js';
 
 export type TextFormat =
   | { readonly kind: 'empty' }
   | { readonly kind: 'json' }
+  | { readonly kind: 'w3c' }
   | { readonly kind: 'csv'; readonly dialect: CsvDialect }
   | { readonly kind: 'lines' };
 
@@ -35,7 +39,10 @@ export function detectFormat(sample: string, complete: boolean): TextFormat {
   if (first === '[' && opensJsonArray(sample.slice(start), complete)) return { kind: 'json' };
   if (complete && isOneJsonValue(sample)) return { kind: 'json' };
 
-  const dialect = sniffCsv(firstLines(sample, complete));
+  const lines = firstLines(sample, complete);
+  if (isW3cExtendedLog(lines)) return { kind: 'w3c' };
+
+  const dialect = sniffCsv(lines);
   return dialect === undefined ? { kind: 'lines' } : { kind: 'csv', dialect };
 }
 

@@ -1,6 +1,7 @@
-// Text to records, for every text format: JSON (all its layouts), CSV with a header row, and
-// plain lines. The format is decided from the first 64 KiB of the text (detect.ts); the text
-// is then read chunk by chunk, so memory holds one chunk and one record, never the file.
+// Text to records, for every text format: JSON (all its layouts), W3C extended logs
+// (CloudFront), CSV with a header row, and plain lines. The format is decided from the first
+// 64 KiB of the text (detect.ts); the text is then read chunk by chunk, so memory holds one
+// chunk and one record, never the file.
 
 import { type ObjectLocation, ParseError } from '../errors.js';
 import { csvRow, type CsvDialect } from './csv.js';
@@ -8,6 +9,7 @@ import { detectFormat, SAMPLE_CHARS } from './detect.js';
 import { JsonSplitter, JsonSyntaxError, type JsonRecordText } from './json-splitter.js';
 import { isBlankLine, LineSplitter } from './lines.js';
 import { MAX_BATCH_RECORDS, type RawRecord } from './records.js';
+import { W3cEntryReader } from './w3c.js';
 
 export type { RawRecord } from './records.js';
 
@@ -31,6 +33,9 @@ export async function* readTextRecords(
       return;
     case 'json':
       yield* readJson(chunks, location);
+      return;
+    case 'w3c':
+      yield* readW3c(chunks);
       return;
     case 'csv':
       yield* readCsv(chunks, format.dialect);
@@ -146,6 +151,19 @@ async function* readCsv(
     const rows = headerSkipped ? lines : lines.slice(1);
     headerSkipped = true;
     const records = rows.map((line): RawRecord => ({ kind: 'csv', fields: csvRow(line, dialect) }));
+    if (records.length > 0) yield* inBatches(records);
+  }
+}
+
+/** One record per entry, keyed by the `#Fields` names; directive lines are not records. */
+async function* readW3c(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
+  const reader = new W3cEntryReader();
+  for await (const lines of nonBlankLines(chunks)) {
+    const records: RawRecord[] = [];
+    for (const line of lines) {
+      const fields = reader.read(line);
+      if (fields !== undefined) records.push({ kind: 'csv', fields });
+    }
     if (records.length > 0) yield* inBatches(records);
   }
 }

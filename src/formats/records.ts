@@ -3,7 +3,8 @@
 /**
  * One record of a log object.
  * - `json`: a value parsed from JSON (almost always an object).
- * - `csv`: one data row of a CSV file, keyed by the header row.
+ * - `csv`: one data row of a table, keyed by its field names: a CSV file's header row, or the
+ *   `#Fields` directive of a W3C extended log (CloudFront).
  * - `line`: one line of plain text, without its line ending.
  */
 export type RawRecord =
