@@ -304,7 +304,7 @@ describe('WazuhSocketSink', () => {
     expect(stats.eventsSent).toBe(100);
   });
 
-  it('fails with exit 13 when analysisd takes nothing for the stall limit, leaving the rest unsent', async () => {
+  it('fails with exit 13 once analysisd took nothing for the stall limit', async () => {
     const receiver = startReceiver();
     receiver.pause();
     const sink = newSink({ stallLimitMs: 400 });

@@ -7,8 +7,9 @@
 // - The kernel's count of datagrams taken is the truth: only the rest is sent again.
 // - Backpressure: the send waits on a thread-pool thread for analysisd to drain (never on the
 //   event loop); a wait longer than sendTimeoutMs counts as a retry and is tried again, with
-//   a short growing pause, until the stall limit below: nothing is dropped. write() resolves only while the queue
-//   holds at most maxQueuedEvents and maxQueuedChars, so readers slow down with analysisd.
+//   a short growing pause, up to the stall limit below: nothing is dropped. write() resolves
+//   only while the queue holds at most maxQueuedEvents and maxQueuedChars, so readers slow
+//   down with analysisd.
 //   The default queue is three batches: one in the kernel, one packed, one filling. A deeper
 //   queue only adds memory, and lets a writer that never yields starve the send completions.
 // - analysisd alive but no longer reading: once no datagram at all was taken for stallLimitMs,
