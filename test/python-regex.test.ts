@@ -64,6 +64,52 @@ describe('translatePythonRegex', () => {
     expect(regex.test('ababc')).toBe(true);
   });
 
+  it('reads {,n} as {0,n} and {,} as {0,}, as Python does', () => {
+    const upToTwo = translatePythonRegex('^a{,2}$');
+    const any = translatePythonRegex('^ba{,}c$');
+
+    expect(upToTwo.test('')).toBe(true);
+    expect(upToTwo.test('aa')).toBe(true);
+    expect(upToTwo.test('aaa')).toBe(false);
+    expect(upToTwo.test('a{,2}')).toBe(false);
+    expect(any.test('baaaac')).toBe(true);
+  });
+
+  it('keeps a lazy {,n}? lazy and leaves braces Python reads as text alone', () => {
+    expect(translatePythonRegex('<a{,3}?').exec('<aaa')?.[0]).toBe('<');
+    expect(translatePythonRegex('^a{}$').test('a{}')).toBe(true);
+    expect(translatePythonRegex('^a{ ,2}$').test('a{ ,2}')).toBe(true);
+  });
+
+  it('reads \\a as the bell character, and \\x, \\u and \\U escapes with all their digits', () => {
+    expect(translatePythonRegex('^\\a$').test('\x07')).toBe(true);
+    expect(translatePythonRegex('^\\x41\\u00e9$').test('A\u00e9')).toBe(true);
+    expect(translatePythonRegex('^\\U000000e9$').test('\u00e9')).toBe(true);
+    expect(translatePythonRegex('^\\U0001F600+$').test('\u{1F600}\u{1F600}')).toBe(true);
+  });
+
+  it('allows a class escape next to a - that is no range', () => {
+    const regex = translatePythonRegex('^[\\d-]+[-\\w]+[a-c-e]$');
+
+    expect(regex.test('1-x-e')).toBe(true);
+    expect(regex.test('1-x-d')).toBe(false);
+  });
+
+  it.each([
+    ['\\x4', 'incomplete escape \\x4'],
+    ['\\xg1', 'incomplete escape \\xg1'],
+    ['a\\u12', 'incomplete escape \\u12'],
+    ['\\U0000', 'incomplete escape \\U0000'],
+    ['[\\d-z]', 'bad character range'],
+    ['[a-\\w]', 'bad character range'],
+    ['\\q', 'bad escape \\q'],
+    ['\\e', 'bad escape \\e'],
+    ['[\\A]', 'bad escape \\A'],
+  ])('refuses %s as Python does (%s)', (pattern, reason) => {
+    expect(() => translatePythonRegex(pattern)).toThrow(ArgumentError);
+    expect(() => translatePythonRegex(pattern)).toThrow(reason);
+  });
+
   it.each([
     ['(?x) a b', 'the verbose flag (?x)'],
     ['a(?i)b', 'inline flags other than at the start'],
@@ -74,6 +120,8 @@ describe('translatePythonRegex', () => {
     ['\\N{DASH}', 'named characters'],
     ['(?P<1bad>x)', 'malformed group name'],
     ['(?L)x', "inline flag 'L'"],
+    ['a{,2}+', 'possessive quantifier'],
+    ['[\\U0001F600]', 'beyond U+FFFF inside a class'],
   ])('refuses %s, naming the construct', (pattern, construct) => {
     expect(() => translatePythonRegex(pattern)).toThrow(ArgumentError);
     expect(() => translatePythonRegex(pattern)).toThrow(construct);
