@@ -8,9 +8,9 @@
 // JavaScript reads it as text), `\a` (the bell character) and `\UXXXXXXXX` in the BMP.
 // Refused: verbose mode (?x), scoped flags (?i:...), flags not at the start, conditionals
 // (?(1)a|b), atomic groups (?>...), possessive quantifiers (*+ ++ ?+ }+), \N{...} names,
-// \U beyond the BMP inside a class. Refused like Python refuses them, where JavaScript would read a literal:
-// \x, \u or \U without all their hex digits, escapes of ASCII letters Python does not know
-// (\q, \e, \k...), and a class range with a class escape at either end ([\d-z], [a-\w]).
+// \U beyond the BMP inside a class. Refused as Python refuses them, where JavaScript would
+// read a literal: \x, \u or \U without all their hex digits, escapes of ASCII letters Python
+// does not know (\q, \e, \k...), and a class range with a class escape at either end ([\d-z]).
 //
 // Matching stays `re.search`-like: anchoring at the start (Python's re.match) is the caller's job.
 // Like Python 3 str patterns, no `u` flag is needed for the syntax we accept; \w and \d match
