@@ -1,8 +1,9 @@
 // How many `buckets` events each file of the shared corpus (../shared/corpus) must give, or
 // which error it must end in. Every number was checked by reading the file (Python's json,
 // gzip and zipfile, line counts by eye) independently of this code:
-//   - JSON: one event per record; a `{"Records":[...]}` document or a top-level array gives
-//     one per element; `null`, `{}` and CloudTrail digest documents give none;
+//   - JSON: one event per record; a `{"Records":[...]}` document, an AWS Config file's
+//     `configurationItems` or a top-level array gives one per element; `null`, `{}` and
+//     CloudTrail digest documents give none;
 //   - CSV with a header row (VPC flow logs included): one event per data row, none for the
 //     header;
 //   - W3C extended logs (CloudFront standard logs, `#Version:` and `#Fields:` first): one
@@ -37,9 +38,9 @@ export const CORPUS_COUNTS: Readonly<Record<string, CorpusExpectation>> = {
   'logs/cloudtrail/securitylake-input-AttachRolePolicy.test.gz': 1,
   'logs/cloudtrail/securitylake-input-ConsoleLogin.test.gz': 1,
   'logs/cloudtrail/securitylake-input-CreateUser.test.gz': 1,
-  'logs/config/123456789012_Config_us-west-2_ConfigHistory_AWS__EC2__Volume_20140307T234708Z_20140308T054708Z_1.json.gz': 1,
-  'logs/config/docs-config-history-ebs.json': 1,
-  'logs/config/docs-config-snapshot.json': 1,
+  'logs/config/123456789012_Config_us-west-2_ConfigHistory_AWS__EC2__Volume_20140307T234708Z_20140308T054708Z_1.json.gz': 3,
+  'logs/config/docs-config-history-ebs.json': 3,
+  'logs/config/docs-config-snapshot.json': 2,
   'logs/misc/logstash-multiple_compressed_streams.gz': 16,
   'logs/nlb/docs-nlb-examples.log': 2,
   'logs/nlb/loki-nlbaccesslog.log.gz': 2,

@@ -4,8 +4,14 @@ import { ParseError } from '../src/errors.js';
 import { csvRow, sniffCsv, splitCsvLine } from '../src/formats/csv.js';
 import { detectFormat } from '../src/formats/detect.js';
 import { readTextRecords, type RawRecord } from '../src/formats/index.js';
-import { JsonSplitter, JsonSyntaxError } from '../src/formats/json-splitter.js';
+import {
+  JsonNestingError,
+  JsonSplitter,
+  JsonSyntaxError,
+  MAX_JSON_DEPTH,
+} from '../src/formats/json-splitter.js';
 import { LineSplitter } from '../src/formats/lines.js';
+import { MAX_RECORD_CHARS } from '../src/formats/records.js';
 import { decodeText } from '../src/formats/text.js';
 
 const location = { bucket: 'logs', key: 'test/object.log' };
@@ -19,10 +25,14 @@ function piecesOf(text: string, size: number): string[] {
   return pieces;
 }
 
-function splitJson(text: string, pieceSize = text.length || 1): string[] {
-  const splitter = new JsonSplitter();
+function splitJson(text: string, pieceSize = text.length || 1, splitter = new JsonSplitter()) {
   const records = piecesOf(text, pieceSize).flatMap((piece) => splitter.push(piece));
   return [...records, ...splitter.end()].map((record) => record.text);
+}
+
+function splitLines(text: string, pieceSize: number, splitter: LineSplitter): string[] {
+  const lines = piecesOf(text, pieceSize).flatMap((piece) => splitter.push(piece));
+  return [...lines, ...splitter.end()];
 }
 
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -104,6 +114,81 @@ describe('JsonSplitter', () => {
     splitter.push('{"a":{"b":1}');
     expect(() => splitter.end()).toThrow(/ends inside an object/);
   });
+
+  it('yields each item of an AWS Config history or snapshot file', () => {
+    const text =
+      '{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":' +
+      '[{"resourceId":"i-1","tags":{"Records":[]}},{"resourceId":"i-2"}]}';
+    for (let size = 1; size <= text.length; size += 5) {
+      expect(splitJson(text, size)).toEqual(['{"resourceId":"i-1","tags":{"Records":[]}}',
+        '{"resourceId":"i-2"}']);
+    }
+  });
+});
+
+describe('JsonSplitter with a record size limit', () => {
+  const limits = { maxRecordChars: 20 };
+
+  it('skips a record longer than the limit, counts it, and goes on with the next', () => {
+    const long = `{"s":"${'a'.repeat(50)}","t":[1,{"u":"}]"}]}`;
+    const text = `{"Records":[{"n":1},${long},{"n":3}]}\n{"n":4}`;
+    for (let size = 1; size <= text.length; size += 3) {
+      const splitter = new JsonSplitter(limits);
+      expect(splitJson(text, size, splitter)).toEqual(['{"n":1}', '{"n":3}', '{"n":4}']);
+      expect(splitter.skippedRecords).toBe(1);
+    }
+  });
+
+  it('skips long strings and bare values written as records of their own', () => {
+    const splitter = new JsonSplitter(limits);
+    const text = `"${'x'.repeat(30)}"\n${'9'.repeat(30)}\n"ok"\n7`;
+    expect(splitJson(text, 4, splitter)).toEqual(['"ok"', '7']);
+    expect(splitter.skippedRecords).toBe(2);
+  });
+
+  it('keeps a record exactly as long as the limit', () => {
+    const splitter = new JsonSplitter(limits);
+    const record = `{"s":"${'b'.repeat(12)}"}`;
+    expect(record).toHaveLength(20);
+    expect(splitJson(record, 6, splitter)).toEqual([record]);
+    expect(splitter.skippedRecords).toBe(0);
+  });
+
+  it('does not count a long prefix of a Records document as a skipped record', () => {
+    const splitter = new JsonSplitter(limits);
+    const text = `{"note":"${'p'.repeat(100)}","Records":[{"n":1}]}`;
+    expect(splitJson(text, 7, splitter)).toEqual(['{"n":1}']);
+    expect(splitter.skippedRecords).toBe(0);
+  });
+
+  it('still reports JSON cut short inside a skipped record', () => {
+    const splitter = new JsonSplitter(limits);
+    splitter.push(`{"s":"${'a'.repeat(50)}`);
+    expect(() => splitter.end()).toThrow(/ends inside a string/);
+  });
+});
+
+describe('JsonSplitter nesting limit', () => {
+  const nested = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+  it(`accepts ${MAX_JSON_DEPTH} levels of nesting`, () => {
+    expect(splitJson(nested(MAX_JSON_DEPTH), 100)).toEqual([nested(MAX_JSON_DEPTH)]);
+  });
+
+  it('stops at the first level past the limit, with its offset', () => {
+    const splitter = new JsonSplitter();
+    const text = '{"ok":1}\n' + '['.repeat(100_000);
+    const error = (() => {
+      try {
+        splitter.push(text);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(JsonNestingError);
+    expect(error).toBeInstanceOf(JsonSyntaxError);
+    expect((error as JsonNestingError).offset).toBe(9 + MAX_JSON_DEPTH);
+  });
 });
 
 describe('LineSplitter', () => {
@@ -116,6 +201,22 @@ describe('LineSplitter', () => {
       ...splitter.end(),
     ];
     expect(lines.filter((line) => line !== '')).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('keeps the first characters of a line longer than the limit and counts it', () => {
+    const text = `short\n${'x'.repeat(25)}yz\r\nnext\n${'w'.repeat(12)}`;
+    for (let size = 1; size <= text.length; size++) {
+      const splitter = new LineSplitter(10);
+      const lines = splitLines(text, size, splitter).filter((line) => line !== '');
+      expect(lines).toEqual(['short', 'x'.repeat(10), 'next', 'w'.repeat(10)]);
+      expect(splitter.cutLines).toBe(2);
+    }
+  });
+
+  it('keeps a line exactly as long as the limit whole', () => {
+    const splitter = new LineSplitter(10);
+    expect(splitLines('0123456789\nab', 3, splitter)).toEqual(['0123456789', 'ab']);
+    expect(splitter.cutLines).toBe(0);
   });
 });
 
@@ -249,6 +350,42 @@ describe('readTextRecords', () => {
     expect(seen).toHaveLength(3000);
   });
 
+  it('reads each item of an AWS Config snapshot as a record of its own', async () => {
+    const items = Array.from({ length: 2500 }, (_, index) => ({ resourceId: `i-${index}` }));
+    const text = JSON.stringify({ fileVersion: '1.0', configSnapshotId: 'abc',
+      configurationItems: items });
+    const result = await records(text, 4096);
+    expect(result).toEqual(items.map((value) => ({ kind: 'json', value })));
+  });
+
+  it('skips a JSON record longer than the limit and reads the records after it', async () => {
+    const long = 'a'.repeat(MAX_RECORD_CHARS);
+    const text = `{"Records":[{"n":1},{"s":"${long}"},{"n":3}]}`;
+    const result = await records(text, 64 * 1024);
+    expect(result).toEqual([
+      { kind: 'json', value: { n: 1 } },
+      { kind: 'json', value: { n: 3 } },
+    ]);
+  });
+
+  it('cuts a plain line longer than the limit and reads the lines after it', async () => {
+    const text = `start ${'b'.repeat(MAX_RECORD_CHARS)}\nnext line\n`;
+    const result = await records(text, 64 * 1024);
+    expect(result).toEqual([
+      { kind: 'line', text: `start ${'b'.repeat(MAX_RECORD_CHARS - 6)}` },
+      { kind: 'line', text: 'next line' },
+    ]);
+  });
+
+  it('reports JSON nested past the limit as a ParseError saying so', async () => {
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const failure = records(`{"ok":1}\n${deep}\n{"ok":2}\n`, 64 * 1024);
+    const error = await failure.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).exitCode).toBe(9);
+    expect((error as ParseError).message).toMatch(/nested more than 512 levels deep/);
+  });
+
   it('hands records over in batches of at most 1000', async () => {
     const sizes: number[] = [];
     const text = '{"a":1}\n'.repeat(2500);
@@ -282,10 +419,21 @@ describe('LineSplitter on a very long line', () => {
   it('joins a line spread over thousands of chunks once, keeping every character', () => {
     const splitter = new LineSplitter();
     const piece = 'x'.repeat(1000);
-    for (let chunk = 0; chunk < 5000; chunk++) expect(splitter.push(piece)).toEqual([]);
+    for (let chunk = 0; chunk < 4000; chunk++) expect(splitter.push(piece)).toEqual([]);
     const [line, next] = splitter.push('end\nnext');
-    expect(line).toHaveLength(5_000_003);
+    expect(line).toHaveLength(4_000_003);
     expect(next).toBeUndefined();
     expect(splitter.end()).toEqual(['next']);
+  });
+
+  it(`cuts a line to its first ${MAX_RECORD_CHARS} characters by default`, () => {
+    const splitter = new LineSplitter();
+    const piece = 'y'.repeat(64 * 1024);
+    for (let chunk = 0; chunk < 100; chunk++) expect(splitter.push(piece)).toEqual([]);
+    const [line, next] = splitter.push('end\nnext');
+    expect(line).toBe('y'.repeat(MAX_RECORD_CHARS));
+    expect(next).toBeUndefined();
+    expect(splitter.end()).toEqual(['next']);
+    expect(splitter.cutLines).toBe(1);
   });
 });

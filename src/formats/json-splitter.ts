@@ -3,9 +3,20 @@
 //   - each value of a sequence of values (`}{` as Firehose writes them, JSON lines,
 //     pretty-printed objects, with any whitespace between them);
 //   - each element of a top-level array;
-//   - each element of `Records` in a `{"Records":[...]}` document (CloudTrail); the other
-//     members of such a document are not events and are skipped.
+//   - each element of `Records` in a `{"Records":[...]}` document (CloudTrail), and of
+//     `configurationItems` in an AWS Config history or snapshot file (`{"fileVersion":..,
+//     "configurationItems":[...]}`); the other members of such a document are not events
+//     and are skipped.
 // Only strings, escapes and nesting are tracked here; JSON.parse checks each record later.
+// Two limits keep memory bounded whatever the input:
+//   - a record longer than MAX_RECORD_CHARS (records.ts) cannot be parsed from a part: its
+//     text is dropped as soon as it passes the limit, the splitter keeps scanning its strings
+//     and nesting to find where it ends, and counts it in `skippedRecords`;
+//   - nesting deeper than MAX_JSON_DEPTH is an error (JsonNestingError): no AWS log comes
+//     near it, analysisd's JSON decoder (cJSON) refuses 1000 levels, and the event path walks
+//     values recursively.
+
+import { MAX_RECORD_CHARS } from './records.js';
 
 /** The text of one record and where it starts, in characters from the start of the text. */
 export interface JsonRecordText {
@@ -33,8 +44,12 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
-/** The member name whose array elements are records (CloudTrail and similar). */
-const RECORDS_KEY = 'Records';
+/** Member names of a top-level object whose array elements are records. */
+const CONTAINER_KEYS: ReadonlySet<string> = new Set(['Records', 'configurationItems']);
+const LONGEST_CONTAINER_KEY = Math.max(...[...CONTAINER_KEYS].map((key) => key.length));
+
+/** Deepest nesting of objects and arrays accepted, counted from the top of the text. */
+export const MAX_JSON_DEPTH = 512;
 
 function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0xfeff;
@@ -54,7 +69,19 @@ function endsBareToken(code: number): boolean {
   );
 }
 
-/** Progress towards seeing `"Records" : [` as a member of a top-level object. */
+/** The text nests objects and arrays deeper than MAX_JSON_DEPTH. */
+export class JsonNestingError extends JsonSyntaxError {
+  constructor(offset: number) {
+    super(`objects and arrays are nested more than ${MAX_JSON_DEPTH} levels deep`, offset);
+    this.name = 'JsonNestingError';
+  }
+}
+
+export interface JsonSplitterLimits {
+  readonly maxRecordChars: number;
+}
+
+/** Progress towards seeing `"Records" : [` (or another container key) at the top level. */
 const enum KeyState {
   none,
   recordsKey,
@@ -62,6 +89,10 @@ const enum KeyState {
 }
 
 export class JsonSplitter {
+  /** Records left out because their text passed maxRecordChars. */
+  skippedRecords = 0;
+
+  private readonly maxRecordChars: number;
   /** Characters of all earlier chunks, for offsets in error messages. */
   private consumedChars = 0;
   /** The closing character each open container expects, innermost last. */
@@ -80,6 +111,10 @@ export class JsonSplitter {
   private recordStartInChunk = 0;
   private recordOffset = 0;
   private readonly recordPieces: string[] = [];
+  /** Characters of the current record in recordPieces (or dropped from them). */
+  private recordPiecesChars = 0;
+  /** The current record passed maxRecordChars: its text is no longer kept. */
+  private recordTooLarge = false;
 
   /** Text of a member name being read at depth 1 of a top-level object, if short. */
   private memberName: string | undefined;
@@ -87,6 +122,10 @@ export class JsonSplitter {
   private keyState = KeyState.none;
 
   private output: JsonRecordText[] = [];
+
+  constructor(limits: JsonSplitterLimits = { maxRecordChars: MAX_RECORD_CHARS }) {
+    this.maxRecordChars = limits.maxRecordChars;
+  }
 
   /** Feeds the next chunk of text; returns the records it completed. */
   push(chunk: string): JsonRecordText[] {
@@ -159,34 +198,54 @@ export class JsonSplitter {
     this.recordIsString = kind === 'string';
     this.recordStartInChunk = index;
     this.recordOffset = this.consumedChars + index;
+    this.recordPiecesChars = 0;
+    this.recordTooLarge = false;
   }
 
   /** Completes the current record with the chunk's characters before `endIndex`. */
   private finishRecord(chunk: string, endIndex: number): void {
-    this.recordPieces.push(chunk.slice(this.recordStartInChunk, endIndex));
-    const pieces = this.recordPieces;
-    const text = pieces.length === 1 ? pieces[0]! : pieces.join('');
-    this.output.push({ text, offset: this.recordOffset });
-    this.recordPieces.length = 0;
-    this.inRecord = false;
+    this.keepRecordText(chunk, endIndex);
+    if (this.recordTooLarge) {
+      this.skippedRecords++;
+    } else {
+      const pieces = this.recordPieces;
+      const text = pieces.length === 1 ? pieces[0]! : pieces.join('');
+      this.output.push({ text, offset: this.recordOffset });
+    }
+    this.dropRecord();
     this.recordIsBareToken = false;
     this.recordIsString = false;
   }
 
   private dropRecord(): void {
     this.recordPieces.length = 0;
+    this.recordPiecesChars = 0;
+    this.recordTooLarge = false;
     this.inRecord = false;
+  }
+
+  /** Keeps the record's characters of the chunk before `endIndex`, up to the limit. */
+  private keepRecordText(chunk: string, endIndex: number): void {
+    if (this.recordTooLarge) return;
+
+    this.recordPiecesChars += endIndex - this.recordStartInChunk;
+    if (this.recordPiecesChars > this.maxRecordChars) {
+      this.recordTooLarge = true;
+      this.recordPieces.length = 0;
+      return;
+    }
+    this.recordPieces.push(chunk.slice(this.recordStartInChunk, endIndex));
   }
 
   /** Keeps the unfinished parts of a record or member name for the next chunk. */
   private carryOver(chunk: string): void {
     if (this.inRecord) {
-      this.recordPieces.push(chunk.slice(this.recordStartInChunk));
+      this.keepRecordText(chunk, chunk.length);
       this.recordStartInChunk = 0;
     }
     if (this.inString && this.memberName !== undefined) {
       this.memberName += chunk.slice(this.memberNameStartInChunk);
-      if (this.memberName.length > RECORDS_KEY.length) this.memberName = undefined;
+      if (this.memberName.length > LONGEST_CONTAINER_KEY) this.memberName = undefined;
       this.memberNameStartInChunk = 0;
     }
   }
@@ -227,7 +286,7 @@ export class JsonSplitter {
     this.inString = false;
     if (this.memberName !== undefined) {
       const name = this.memberName + chunk.slice(this.memberNameStartInChunk, quote);
-      this.keyState = name === RECORDS_KEY ? KeyState.recordsKey : KeyState.none;
+      this.keyState = CONTAINER_KEYS.has(name) ? KeyState.recordsKey : KeyState.none;
       this.memberName = undefined;
     }
     if (this.recordIsString && this.closers.length === this.recordDepth) {
@@ -253,6 +312,9 @@ export class JsonSplitter {
 
   private openContainer(index: number, code: number): void {
     const closer = code === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+    if (this.closers.length >= MAX_JSON_DEPTH) {
+      throw new JsonNestingError(this.consumedChars + index);
+    }
 
     if (this.keyState === KeyState.recordsColon && this.isTopLevelMemberPosition()) {
       this.keyState = KeyState.none;

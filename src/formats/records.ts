@@ -14,3 +14,14 @@ export type RawRecord =
 
 /** Records are handed on in arrays of at most this many, to keep per-record overhead low. */
 export const MAX_BATCH_RECORDS = 1000;
+
+/**
+ * The longest record text kept, in characters (UTF-16 code units): what bounds memory per
+ * object whatever the input. An event reaches analysisd as one datagram of at most 65,535
+ * bytes (wazuh/frame.ts trims longer ones), so a record 64 times that size is already mostly
+ * trimmed away; real AWS records are far smaller (CloudTrail, Config items and Security Hub
+ * findings are kilobytes). Longer text is never buffered: a longer line keeps its first
+ * MAX_RECORD_CHARS characters and the rest streams past; a longer JSON record cannot be
+ * parsed from a part, so it is skipped whole. The splitters count both.
+ */
+export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
