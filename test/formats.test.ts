@@ -119,9 +119,9 @@ describe('JsonSplitter', () => {
     const text =
       '{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":' +
       '[{"resourceId":"i-1","tags":{"Records":[]}},{"resourceId":"i-2"}]}';
+    const items = ['{"resourceId":"i-1","tags":{"Records":[]}}', '{"resourceId":"i-2"}'];
     for (let size = 1; size <= text.length; size += 5) {
-      expect(splitJson(text, size)).toEqual(['{"resourceId":"i-1","tags":{"Records":[]}}',
-        '{"resourceId":"i-2"}']);
+      expect(splitJson(text, size)).toEqual(items);
     }
   });
 });
@@ -352,8 +352,8 @@ describe('readTextRecords', () => {
 
   it('reads each item of an AWS Config snapshot as a record of its own', async () => {
     const items = Array.from({ length: 2500 }, (_, index) => ({ resourceId: `i-${index}` }));
-    const text = JSON.stringify({ fileVersion: '1.0', configSnapshotId: 'abc',
-      configurationItems: items });
+    const snapshot = { fileVersion: '1.0', configSnapshotId: 'abc', configurationItems: items };
+    const text = JSON.stringify(snapshot);
     const result = await records(text, 4096);
     expect(result).toEqual(items.map((value) => ({ kind: 'json', value })));
   });
