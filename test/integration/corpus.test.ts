@@ -2,27 +2,20 @@
 // ../shared/corpus through the real wrapper, fauxqs and a datagram receiver, with the event
 // counts of test/corpus-counts.ts (verified independently of this code).
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 // @ts-expect-error plain JavaScript helper without type declarations
-import { eventBridgeNotification, startLocalAws } from '../../scripts/lib/local-aws.mjs';
+import { eventBridgeNotification } from '../../scripts/lib/local-aws.mjs';
 // @ts-expect-error plain JavaScript helper without type declarations
 import { startLocalSts } from '../../scripts/lib/local-sts.mjs';
-// @ts-expect-error plain JavaScript helper without type declarations
-import { startReceiver } from '../../scripts/lib/receiver.mjs';
 import { CORPUS_COUNTS, findCorpus, isOutsideBucketsCorpus } from '../corpus-counts.js';
-import {
-  type LocalAws,
-  type Receiver,
-  datagramsOfBucket,
-  parseDatagram,
-} from '../support/local-harness.js';
+import { datagramsOfBucket, parseDatagram } from '../support/local-harness.js';
 import { objectsNamedBy } from '../support/notification-keys.js';
-import { missingBuild, runWodle, wodleEnv } from '../support/wodle-process.js';
+import { missingBuild, runWodle } from '../support/wodle-process.js';
+import { useWodleHarness } from '../support/wodle-harness.js';
 
 const corpus = findCorpus();
 const buildProblem = missingBuild();
@@ -45,38 +38,21 @@ function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Record<str
 }
 
 describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => {
-  let aws: LocalAws;
-  let receiver: Receiver;
-  let wazuhDir: string;
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    wazuhDir = mkdtempSync(join(tmpdir(), 'wodle-corpus-'));
-    mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
-    receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
-    aws = await startLocalAws();
-    env = wodleEnv(aws.env, wazuhDir);
-  });
-
-  afterAll(async () => {
-    receiver?.stop();
-    await aws?.stop();
-    rmSync(wazuhDir, { recursive: true, force: true });
-  });
+  const local = useWodleHarness('wodle-corpus-');
 
   it('sends the verified number of events for every log file, deletes all, and finds the queue empty after', async () => {
     const logs = filesUnder('logs');
     expect(logs.filter((path) => CORPUS_COUNTS[path] === undefined)).toEqual([]);
-    const queueUrl = await aws.createQueue('corpus-logs');
-    await aws.createBucket('corpus-logs');
+    const queueUrl = await local.aws.createQueue('corpus-logs');
+    await local.aws.createBucket('corpus-logs');
     for (const path of logs) {
-      await aws.putAndNotify(queueUrl, 'corpus-logs', path, readFileSync(join(corpusDir, path)));
+      await local.aws.putAndNotify(queueUrl, 'corpus-logs', path, readFileSync(join(corpusDir, path)));
     }
 
-    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], env);
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], local.env);
 
     expect(run.exitCode, run.stdout).toBe(0);
-    const events = datagramsOfBucket(receiver, 'corpus-logs');
+    const events = datagramsOfBucket(local.receiver, 'corpus-logs');
     for (const event of events) {
       expect(event.integration).toBe('aws');
       expect(event.aws.source).toBe('custom');
@@ -85,9 +61,9 @@ describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => 
       .map((path) => [path, CORPUS_COUNTS[path]])
       .filter(([, count]) => count !== 0));
     expect(countBy(events, (event) => event.aws.log_info.log_file)).toEqual(expected);
-    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(0);
 
-    const second = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], env);
+    const second = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-logs'], local.env);
     expect(second.exitCode, second.stdout).toBe(0);
     expect(second.lines.at(-1)).toMatch(/^INFO: Processed 0 messages/);
   }, 90_000);
@@ -95,13 +71,13 @@ describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => 
   it('reads every bad/ file it can, and leaves exactly the ones that fail in the queue', async () => {
     const files = filesUnder('bad').filter((path) => !isOutsideBucketsCorpus(path));
     expect(files.filter((path) => CORPUS_COUNTS[path] === undefined)).toEqual([]);
-    const queueUrl = await aws.createQueue('corpus-bad', { VisibilityTimeout: '120' });
-    await aws.createBucket('corpus-bad');
+    const queueUrl = await local.aws.createQueue('corpus-bad', { VisibilityTimeout: '120' });
+    await local.aws.createBucket('corpus-bad');
     for (const path of files) {
-      await aws.putAndNotify(queueUrl, 'corpus-bad', path, readFileSync(join(corpusDir, path)));
+      await local.aws.putAndNotify(queueUrl, 'corpus-bad', path, readFileSync(join(corpusDir, path)));
     }
 
-    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-bad'], env);
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-bad'], local.env);
 
     const failing = files.filter((path) => typeof CORPUS_COUNTS[path] === 'string');
     expect([8, 9], run.stdout).toContain(run.exitCode);
@@ -110,7 +86,7 @@ describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => 
       .map((path) => [path, CORPUS_COUNTS[path]]));
     // A file that fails part way may have sent its first events: they are sent again when
     // its message comes back, and are not what this test counts.
-    const events = datagramsOfBucket(receiver, 'corpus-bad')
+    const events = datagramsOfBucket(local.receiver, 'corpus-bad')
       .filter((event) => !failing.includes(event.aws.log_info.log_file));
     expect(countBy(events, (event) => event.aws.log_info.log_file)).toEqual(expected);
     const errors = run.lines.filter((line) => line.startsWith('ERROR:'));
@@ -118,67 +94,67 @@ describe.skipIf(skipReason !== undefined)('the shared corpus end to end', () => 
     for (const path of failing) {
       expect(errors.filter((line) => line.includes(`s3://corpus-bad/${path}`))).toHaveLength(1);
     }
-    expect(await aws.queueDepth(queueUrl)).toBe(failing.length);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(failing.length);
   }, 60_000);
 
   it('reads Security Lake Parquet rows through an assumed role, one datagram per row', async () => {
     const sts = await startLocalSts();
-    const queueUrl = await aws.createQueue('corpus-lake');
+    const queueUrl = await local.aws.createQueue('corpus-lake');
     const bucket = 'aws-security-data-lake-us-east-1-corpus';
-    await aws.createBucket(bucket);
+    await local.aws.createBucket(bucket);
     const files = {
       'parquet/made-ocsf-1.1.0-ConsoleLogin-3rowgroups-zstd.parquet': 3,
       'parquet/securitylake-ocsf-1.1.0_CLOUD_TRAIL_account_change_tests_CreateUser.test.parquet': 1,
     };
     for (const path of Object.keys(files)) {
       const key = `aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/${path.split('/')[1]}`;
-      const size = await aws.putObject(bucket, key, readFileSync(join(corpusDir, path)));
-      await aws.sendMessage(queueUrl, eventBridgeNotification(bucket, key, size));
+      const size = await local.aws.putObject(bucket, key, readFileSync(join(corpusDir, path)));
+      await local.aws.sendMessage(queueUrl, eventBridgeNotification(bucket, key, size));
     }
-    const before = receiver.count;
+    const before = local.receiver.count;
 
     const run = await runWodle([
       '--subscriber', 'security_lake', '--queue', 'corpus-lake', '--external_id', 'lake-ext',
       '--iam_role_arn', 'arn:aws:iam::111122223333:role/lake-subscriber',
       '--sts_endpoint', sts.endpoint,
-    ], env);
+    ], local.env);
     await sts.stop();
 
     expect(run.exitCode, run.stdout).toBe(0);
-    const rows = receiver.datagrams.slice(before).map(parseDatagram);
+    const rows = local.receiver.datagrams.slice(before).map(parseDatagram);
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row).not.toHaveProperty('integration');
     expect(sts.requests).toEqual([expect.objectContaining({
       sessionName: 'WazuhLogParsing', externalId: 'lake-ext' })]);
-    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(0);
   }, 60_000);
 
   it('fetches what every notification body names, and acknowledges test events', async () => {
     const bodies = filesUnder('notifications');
-    const queueUrl = await aws.createQueue('corpus-notifications');
+    const queueUrl = await local.aws.createQueue('corpus-notifications');
     const named = bodies.flatMap((path) =>
       objectsNamedBy(readFileSync(join(corpusDir, path), 'utf8')));
     for (const bucket of new Set(named.map((object) => object.bucket))) {
-      await aws.createBucket(bucket);
+      await local.aws.createBucket(bucket);
     }
     for (const object of named) {
-      await aws.putObject(object.bucket, object.key, '{"line":1}\n{"line":2}\n{"line":3}\n');
+      await local.aws.putObject(object.bucket, object.key, '{"line":1}\n{"line":2}\n{"line":3}\n');
     }
     for (const path of bodies) {
-      await aws.sendMessage(queueUrl, readFileSync(join(corpusDir, path), 'utf8'));
+      await local.aws.sendMessage(queueUrl, readFileSync(join(corpusDir, path), 'utf8'));
     }
 
-    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-notifications'], env);
+    const run = await runWodle(['--subscriber', 'buckets', '--queue', 'corpus-notifications'], local.env);
 
     expect(run.exitCode, run.stdout).toBe(0);
     const buckets = new Set(named.map((object) => object.bucket));
-    const events = [...buckets].flatMap((bucket) => datagramsOfBucket(receiver, bucket));
+    const events = [...buckets].flatMap((bucket) => datagramsOfBucket(local.receiver, bucket));
     const sent = countBy(events, (event) => `${event.aws.log_info.s3bucket}/${event.aws.log_info.log_file}`);
     const perObject = countBy(named, (object) => `${object.bucket}/${object.key}`);
     expect(sent).toEqual(Object.fromEntries(
       Object.entries(perObject).map(([object, times]) => [object, times * 3])));
     expect(run.lines.at(-1)).toMatch(new RegExp(`^INFO: Processed ${bodies.length} messages ` +
       `\\(${bodies.length} deleted\\), ${named.length} objects`));
-    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(0);
   }, 60_000);
 });

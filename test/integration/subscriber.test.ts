@@ -1,60 +1,42 @@
 // End to end: the real wrapper and program against fauxqs on 127.0.0.1, with a datagram
 // socket at <tmp>/queue/sockets/queue playing analysisd.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 // @ts-expect-error plain JavaScript helper without type declarations
-import { s3Notification, startLocalAws } from '../../scripts/lib/local-aws.mjs';
+import { s3Notification } from '../../scripts/lib/local-aws.mjs';
 // @ts-expect-error plain JavaScript helper without type declarations
 import { startLocalSts } from '../../scripts/lib/local-sts.mjs';
-// @ts-expect-error plain JavaScript helper without type declarations
-import { startReceiver } from '../../scripts/lib/receiver.mjs';
 import { missingBuild, runWodle, wodleEnv, type WodleRun } from '../support/wodle-process.js';
-import { type LocalAws, type Receiver, datagramsOfBucket } from '../support/local-harness.js';
+import { type LocalAws, datagramsOfBucket } from '../support/local-harness.js';
+import { useWodleHarness } from '../support/wodle-harness.js';
 
 const buildProblem = missingBuild();
 if (buildProblem !== undefined) console.log(`skipping end-to-end tests: ${buildProblem}`);
 
 describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
-  let aws: LocalAws;
-  let receiver: Receiver;
-  let wazuhDir: string;
-  let env: NodeJS.ProcessEnv;
+  const local = useWodleHarness('wodle-e2e-');
 
-  beforeAll(async () => {
-    wazuhDir = mkdtempSync(join(tmpdir(), 'wodle-e2e-'));
-    mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
-    receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
-    aws = await startLocalAws();
-    env = wodleEnv(aws.env, wazuhDir);
-  });
-
-  afterAll(async () => {
-    receiver?.stop();
-    await aws?.stop();
-    rmSync(wazuhDir, { recursive: true, force: true });
-  });
-
-  const subscribe = (queue: string, extra: string[] = [], runEnv = env): Promise<WodleRun> =>
+  const subscribe = (queue: string, extra: string[] = [], runEnv = local.env): Promise<WodleRun> =>
     runWodle(['--subscriber', 'buckets', '--queue', queue, ...extra], runEnv);
 
   it('sends every event with the Wazuh envelope, deletes the messages, and decodes odd keys', async () => {
-    const queueUrl = await aws.createQueue('e2e-keys');
-    await aws.createBucket('e2e-keys');
+    const queueUrl = await local.aws.createQueue('e2e-keys');
+    await local.aws.createBucket('e2e-keys');
     const keys = ['plain/app.jsonl', 'with space/a+b café.log', 'ümlaut/€ & = ?.json'];
     for (const key of keys) {
-      await aws.putAndNotify(queueUrl, 'e2e-keys', key, '{"n":1}\n{"n":2}\n{"n":3}\n');
+      await local.aws.putAndNotify(queueUrl, 'e2e-keys', key, '{"n":1}\n{"n":2}\n{"n":3}\n');
     }
 
     const run = await subscribe('e2e-keys');
 
     expect(run.exitCode, run.stdout).toBe(0);
-    const events = datagramsOfBucket(receiver, 'e2e-keys');
+    const events = datagramsOfBucket(local.receiver, 'e2e-keys');
     expect(events).toHaveLength(9);
     for (const event of events) {
       expect(event.integration).toBe('aws');
@@ -65,23 +47,23 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
       perKey.set(event.aws.log_info.log_file, (perKey.get(event.aws.log_info.log_file) ?? 0) + 1);
     }
     expect(Object.fromEntries(perKey)).toEqual(Object.fromEntries(keys.map((key) => [key, 3])));
-    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(0);
     expect(run.lines.filter((line) => line.startsWith('ERROR:'))).toEqual([]);
     expect(run.lines.at(-1)).toMatch(/^INFO: Processed 3 messages \(3 deleted\), 3 objects, 9 events/);
   });
 
   it('goes on past a missing object and an unreadable body, and leaves only those', async () => {
-    const queueUrl = await aws.createQueue('e2e-broken', { VisibilityTimeout: '60' });
-    await aws.createBucket('e2e-broken');
-    await aws.putAndNotify(queueUrl, 'e2e-broken', 'good-1.jsonl', '{"g":1}\n{"g":2}\n');
-    await aws.sendMessage(queueUrl, 'this is { not a notification');
-    await aws.sendMessage(queueUrl, s3Notification('e2e-broken', 'missing/object.log', 10));
-    await aws.putAndNotify(queueUrl, 'e2e-broken', 'good-2.log', 'line one\nline two\nline three\n');
+    const queueUrl = await local.aws.createQueue('e2e-broken', { VisibilityTimeout: '60' });
+    await local.aws.createBucket('e2e-broken');
+    await local.aws.putAndNotify(queueUrl, 'e2e-broken', 'good-1.jsonl', '{"g":1}\n{"g":2}\n');
+    await local.aws.sendMessage(queueUrl, 'this is { not a notification');
+    await local.aws.sendMessage(queueUrl, s3Notification('e2e-broken', 'missing/object.log', 10));
+    await local.aws.putAndNotify(queueUrl, 'e2e-broken', 'good-2.log', 'line one\nline two\nline three\n');
 
     const run = await subscribe('e2e-broken');
 
     expect(run.exitCode, run.stdout).toBe(12);
-    const files = datagramsOfBucket(receiver, 'e2e-broken').map((event) => event.aws.log_info.log_file);
+    const files = datagramsOfBucket(local.receiver, 'e2e-broken').map((event) => event.aws.log_info.log_file);
     expect(files.filter((file) => file === 'good-1.jsonl')).toHaveLength(2);
     expect(files.filter((file) => file === 'good-2.log')).toHaveLength(3);
     const errors = run.lines.filter((line) => line.startsWith('ERROR:'));
@@ -89,37 +71,37 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
     expect(errors.some((line) => line.includes('s3://e2e-broken/missing/object.log'))).toBe(true);
     expect(errors.some((line) => line.includes('body starts: this is { not a notification')))
       .toBe(true);
-    expect(await aws.queueDepth(queueUrl)).toBe(2);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(2);
   });
 
   it('leaves a message whose object is a corrupt gzip stream, and deletes the others', async () => {
-    const queueUrl = await aws.createQueue('e2e-corrupt', { VisibilityTimeout: '60' });
-    await aws.createBucket('e2e-corrupt');
-    await aws.putAndNotify(queueUrl, 'e2e-corrupt', 'broken/cut.json.gz', corruptGzip());
-    await aws.putAndNotify(queueUrl, 'e2e-corrupt', 'good.log', 'one\ntwo\n');
+    const queueUrl = await local.aws.createQueue('e2e-corrupt', { VisibilityTimeout: '60' });
+    await local.aws.createBucket('e2e-corrupt');
+    await local.aws.putAndNotify(queueUrl, 'e2e-corrupt', 'broken/cut.json.gz', corruptGzip());
+    await local.aws.putAndNotify(queueUrl, 'e2e-corrupt', 'good.log', 'one\ntwo\n');
 
     const run = await subscribe('e2e-corrupt');
 
     expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(8);
-    expect(datagramsOfBucket(receiver, 'e2e-corrupt')).toHaveLength(2);
+    expect(datagramsOfBucket(local.receiver, 'e2e-corrupt')).toHaveLength(2);
     expect(run.lines.filter((line) => line.startsWith('ERROR:'))).toEqual([
       expect.stringContaining('s3://e2e-corrupt/broken/cut.json.gz'),
     ]);
-    expect(await aws.queueDepth(queueUrl)).toBe(1);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(1);
   });
 
   it('ends with exit 11 before touching the queue when Wazuh is not running', async () => {
-    const queueUrl = await aws.createQueue('e2e-no-wazuh');
-    await aws.createBucket('e2e-no-wazuh');
-    await aws.putAndNotify(queueUrl, 'e2e-no-wazuh', 'a.log', 'x\n');
+    const queueUrl = await local.aws.createQueue('e2e-no-wazuh');
+    await local.aws.createBucket('e2e-no-wazuh');
+    await local.aws.putAndNotify(queueUrl, 'e2e-no-wazuh', 'a.log', 'x\n');
     const elsewhere = mkdtempSync(join(tmpdir(), 'wodle-no-wazuh-'));
 
-    const run = await subscribe('e2e-no-wazuh', [], wodleEnv(aws.env, elsewhere));
+    const run = await subscribe('e2e-no-wazuh', [], wodleEnv(local.aws.env, elsewhere));
     rmSync(elsewhere, { recursive: true, force: true });
 
     expect(run.exitCode).toBe(11);
     expect(run.lines.find((line) => line.startsWith('ERROR:'))).toContain('Wazuh must be running');
-    expect(await visibleMessages(aws, queueUrl)).toBe(1);
+    expect(await visibleMessages(local.aws, queueUrl)).toBe(1);
   });
 
   it('ends with exit 20 when the queue does not exist', async () => {
@@ -131,9 +113,9 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
 
   it('assumes the IAM role through --sts_endpoint with session WazuhLogParsing', async () => {
     const sts = await startLocalSts();
-    const queueUrl = await aws.createQueue('e2e-role');
-    await aws.createBucket('e2e-role');
-    await aws.putAndNotify(queueUrl, 'e2e-role', 'r.log', 'one\ntwo\n');
+    const queueUrl = await local.aws.createQueue('e2e-role');
+    await local.aws.createBucket('e2e-role');
+    await local.aws.putAndNotify(queueUrl, 'e2e-role', 'r.log', 'one\ntwo\n');
     const roleArn = 'arn:aws:iam::111122223333:role/wazuh-subscriber';
 
     const run = await subscribe('e2e-role', [
@@ -147,13 +129,13 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
       action: 'AssumeRole', roleArn, sessionName: 'WazuhLogParsing', externalId: 'wazuh-ext',
       durationSeconds: 900,
     })]);
-    expect(datagramsOfBucket(receiver, 'e2e-role')).toHaveLength(2);
+    expect(datagramsOfBucket(local.receiver, 'e2e-role')).toHaveLength(2);
   });
 
   it('ends with exit 3 when STS refuses the role, before any message is received', async () => {
     const sts = await startLocalSts({ deny: true });
-    const queueUrl = await aws.createQueue('e2e-role-denied');
-    await aws.sendMessage(queueUrl, s3Notification('e2e-role-denied', 'x.log', 1));
+    const queueUrl = await local.aws.createQueue('e2e-role-denied');
+    await local.aws.sendMessage(queueUrl, s3Notification('e2e-role-denied', 'x.log', 1));
 
     const run = await subscribe('e2e-role-denied', [
       '--iam_role_arn', 'arn:aws:iam::111122223333:role/nope', '--sts_endpoint', sts.endpoint,
@@ -161,17 +143,17 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
     await sts.stop();
 
     expect(run.exitCode).toBe(3);
-    expect(await visibleMessages(aws, queueUrl)).toBe(1);
+    expect(await visibleMessages(local.aws, queueUrl)).toBe(1);
   });
 
   it('reads credentials from --aws_profile, and ends with exit 23 for a profile that is not there', async () => {
-    const queueUrl = await aws.createQueue('e2e-profile');
-    await aws.createBucket('e2e-profile');
-    await aws.putAndNotify(queueUrl, 'e2e-profile', 'p.log', 'one\n');
-    const credentialsFile = join(wazuhDir, 'aws-credentials');
+    const queueUrl = await local.aws.createQueue('e2e-profile');
+    await local.aws.createBucket('e2e-profile');
+    await local.aws.putAndNotify(queueUrl, 'e2e-profile', 'p.log', 'one\n');
+    const credentialsFile = join(local.wazuhDir, 'aws-credentials');
     writeFileSync(credentialsFile, '[wazuh]\naws_access_key_id = profile-key\n' +
       'aws_secret_access_key = profile-secret\n');
-    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = env;
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = local.env;
     const profileEnv = { ...withoutKeys, AWS_SHARED_CREDENTIALS_FILE: credentialsFile };
 
     const missing = await subscribe('e2e-profile', ['--aws_profile', 'wazhu'], profileEnv);
@@ -180,32 +162,32 @@ describe.skipIf(buildProblem !== undefined)('the subscriber end to end', () => {
     expect(missing.exitCode).toBe(23);
     expect(missing.lines.find((line) => line.startsWith('ERROR:'))).toContain("'wazhu'");
     expect(found.exitCode, found.stdout).toBe(0);
-    expect(datagramsOfBucket(receiver, 'e2e-profile')).toHaveLength(1);
+    expect(datagramsOfBucket(local.receiver, 'e2e-profile')).toHaveLength(1);
   });
 
   it('follows AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL_S3, or --service_endpoint for S3', async () => {
-    const queueUrl = await aws.createQueue('e2e-endpoints');
-    await aws.createBucket('e2e-endpoints');
-    const { AWS_ENDPOINT_URL: endpoint, ...withoutEndpoint } = env;
+    const queueUrl = await local.aws.createQueue('e2e-endpoints');
+    await local.aws.createBucket('e2e-endpoints');
+    const { AWS_ENDPOINT_URL: endpoint, ...withoutEndpoint } = local.env;
     const perService = { ...withoutEndpoint, AWS_ENDPOINT_URL_SQS: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint };
     const sqsOnly = { ...withoutEndpoint, AWS_ENDPOINT_URL_SQS: endpoint };
 
-    await aws.putAndNotify(queueUrl, 'e2e-endpoints', 'env.log', 'a\n');
+    await local.aws.putAndNotify(queueUrl, 'e2e-endpoints', 'env.log', 'a\n');
     const byEnv = await subscribe('e2e-endpoints', [], perService);
-    await aws.putAndNotify(queueUrl, 'e2e-endpoints', 'flag.log', 'b\n');
+    await local.aws.putAndNotify(queueUrl, 'e2e-endpoints', 'flag.log', 'b\n');
     const byFlag = await subscribe('e2e-endpoints', ['--service_endpoint', String(endpoint)], sqsOnly);
 
     expect(byEnv.exitCode, byEnv.stdout).toBe(0);
     expect(byFlag.exitCode, byFlag.stdout).toBe(0);
-    expect(datagramsOfBucket(receiver, 'e2e-endpoints').map((event) => event.aws.log_info.log_file))
+    expect(datagramsOfBucket(local.receiver, 'e2e-endpoints').map((event) => event.aws.log_info.log_file))
       .toEqual(['env.log', 'flag.log']);
   });
 
   it('ends with exit 15 for a bad endpoint URL and 22 when no region is given anywhere', async () => {
     const badEndpoint = await subscribe('e2e-any', [],
-      { ...env, AWS_ENDPOINT_URL_SQS: 'localhost:4566' });
-    const { AWS_REGION: _region, ...withoutRegion } = env;
+      { ...local.env, AWS_ENDPOINT_URL_SQS: 'localhost:4566' });
+    const { AWS_REGION: _region, ...withoutRegion } = local.env;
     const noRegion = await subscribe('e2e-any', [], withoutRegion);
 
     expect(badEndpoint.exitCode).toBe(15);
