@@ -5,6 +5,8 @@
 
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
+import { mulberry32 } from './generators/random.mjs';
+
 const OPTIONAL = 'OPTIONAL';
 const str = (name) =>
   ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: OPTIONAL });
@@ -69,18 +71,6 @@ const OPERATIONS = [
   [6003, 'API Activity', 3, 'Update', 'ec2.amazonaws.com', 'ModifyInstanceAttribute'],
 ];
 
-/** A small deterministic generator (mulberry32), so runs are comparable. */
-function randomFrom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function ocsfRow(index, random, startMs) {
   const [classUid, className, activityId, activityName, service, operation] =
     OPERATIONS[Math.floor(random() * OPERATIONS.length)];
@@ -118,7 +108,8 @@ export function ocsfRow(index, random, startMs) {
 /** `rowCount` OCSF rows as one Parquet file, in row groups of `rowGroupSize` rows. */
 export function ocsfParquet(rowCount, options = {}) {
   const { rowGroupSize = 20_000, seed = 1, startMs = Date.UTC(2024, 2, 7) } = options;
-  const random = randomFrom(seed);
+  // Seeded, so the same arguments give the same file and benchmark runs are comparable.
+  const random = mulberry32(seed);
   const rows = Array.from({ length: rowCount }, (_, index) => ocsfRow(index, random, startMs));
   const columnData = COLUMNS.map(([name]) => ({ name, data: rows.map((row) => row[name]) }));
   const schema = [

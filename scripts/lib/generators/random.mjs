@@ -4,8 +4,11 @@
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';
 
-/** mulberry32: tiny, fast and good enough for test data (not for anything secret). */
-function mulberry32(seed) {
+/**
+ * mulberry32: tiny, fast and good enough for test data (not for anything secret). Returns
+ * numbers in [0, 1) drawn from a 32-bit integer seed.
+ */
+export function mulberry32(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
