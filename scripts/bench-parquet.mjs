@@ -15,19 +15,17 @@
 // --heap-mb N runs the wodle's node with --max-old-space-size=N (through NODE_OPTIONS), to
 // see how a heap cap in the wrapper would change the peak; the default is the wrapper as is.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { eventBridgeNotification, startLocalAws } from './lib/local-aws.mjs';
 import { startLocalSts } from './lib/local-sts.mjs';
 import { ocsfParquet } from './lib/ocsf.mjs';
 import { startReceiver } from './lib/receiver.mjs';
+import {
+  PROJECT_DIR, checkBuilt, makeWazuhDir, runWrapper, socketPathIn, wodleEnvironment,
+} from './lib/wodle-run.mjs';
 
-const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
-const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
 const BUCKET = 'aws-security-data-lake-us-east-1-bench';
 const QUEUE = 'wazuh-security-lake-bench';
 const KEY_PREFIX = 'aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=111122223333/' +
@@ -70,10 +68,7 @@ function requirePieces(build) {
       { cwd: PROJECT_DIR, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build:ts failed');
   }
-  if (!existsSync(WRAPPER)) throw new Error(`the wrapper ${WRAPPER} is missing`);
-  if (!existsSync(join(PROJECT_DIR, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: npm run build');
-  }
+  checkBuilt();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,48 +117,36 @@ function watchPeakRss(rootPid) {
 
 // ---------------------------------------------------------------------------------------------
 
-function wodleEnvironment(wazuhDir, awsEnv, heapMb) {
-  return {
-    ...(heapMb === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMb}` }),
-    PATH: process.env.PATH,
-    HOME: wazuhDir,
-    AWS_CONFIG_FILE: join(wazuhDir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(wazuhDir, 'no-aws-credentials'),
-    WAZUH_PATH: wazuhDir,
-    ...awsEnv,
-  };
-}
+/** Runs the wodle, watching its peak RSS and when the receiver got all `rows` rows. */
+async function runWodle(args, env, receiver, rows) {
+  const startedAt = performance.now();
+  let rss;
+  const output = [];
+  let allArrivedMs;
+  const arrival = setInterval(() => {
+    if (allArrivedMs !== undefined || receiver.count < rows) return;
+    allArrivedMs = performance.now() - startedAt;
+  }, 5);
 
-function runWodle(args, env, receiver, rows) {
-  return new Promise((resolve, reject) => {
-    const startedAt = performance.now();
-    // Its own process group, so a timeout ends the wrapper and the node it starts together.
-    const child = spawn(WRAPPER, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const rss = watchPeakRss(child.pid);
-    const output = [];
-    child.stdout.on('data', (chunk) => output.push(chunk));
-    child.stderr.on('data', (chunk) => output.push(chunk));
-
-    let allArrivedMs;
-    const arrival = setInterval(() => {
-      if (allArrivedMs !== undefined || receiver.count < rows) return;
-      allArrivedMs = performance.now() - startedAt;
-    }, 5);
-    const timer = setTimeout(() => process.kill(-child.pid, 'SIGTERM'), WODLE_TIMEOUT_MS);
-
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(arrival);
-      const seconds = (performance.now() - startedAt) / 1000;
-      resolve({
-        code, signal, seconds,
-        deliverySeconds: (allArrivedMs ?? performance.now() - startedAt) / 1000,
-        peakRssKb: rss.stop(),
-        output: Buffer.concat(output).toString('utf8'),
-      });
+  try {
+    const run = await runWrapper(args, {
+      env,
+      timeoutMs: WODLE_TIMEOUT_MS,
+      onStart(child) {
+        rss = watchPeakRss(child.pid);
+        child.stdout.on('data', (chunk) => output.push(chunk));
+        child.stderr.on('data', (chunk) => output.push(chunk));
+      },
     });
-  });
+    return {
+      ...run,
+      deliverySeconds: (allArrivedMs ?? performance.now() - startedAt) / 1000,
+      peakRssKb: rss.stop(),
+      output: Buffer.concat(output).toString('utf8'),
+    };
+  } finally {
+    clearInterval(arrival);
+  }
 }
 
 async function main() {
@@ -176,11 +159,10 @@ async function main() {
   console.log(`parquet-bench: wrote ${rows} OCSF rows in row groups of ${rowGroup}: ` +
     `${(parquet.length / 1048576).toFixed(1)} MiB in ${writeSeconds.toFixed(1)} s`);
 
-  const wazuhDir = mkdtempSync(join(tmpdir(), 'parquet-bench-'));
-  mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
+  const wazuhDir = makeWazuhDir('parquet-bench-');
   const aws = await startLocalAws();
   const sts = await startLocalSts();
-  const receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'), { keep: false });
+  const receiver = startReceiver(socketPathIn(wazuhDir), { keep: false });
   try {
     const queueUrl = await aws.createQueue(QUEUE);
     await aws.createBucket(BUCKET);
@@ -200,7 +182,8 @@ async function main() {
       '--sts_endpoint', sts.endpoint, '--service_endpoint', aws.endpoint,
     ];
     const expected = rows * objects;
-    const env = wodleEnvironment(wazuhDir, aws.env, heapMb);
+    const heapCap = heapMb === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMb}` };
+    const env = wodleEnvironment(wazuhDir, aws.env, heapCap);
     const run = await runWodle(args, env, receiver, expected);
     await new Promise((resolve) => setTimeout(resolve, 200));
     report(run, expected, receiver.count, await aws.queueDepth(queueUrl), sts.requests.length);

@@ -6,19 +6,18 @@
 //
 //   npm run demo [-- --records N] [--files N] [--seed S] [--corpus [DIR]] [--debug 1|2|3]
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateLogs } from './generate-logs.mjs';
 import { startLocalAws } from './lib/local-aws.mjs';
+import {
+  PROJECT_DIR, checkBuilt, makeWazuhDir, runWrapper, socketPathIn, stopProcessGroup,
+  wodleEnvironment,
+} from './lib/wodle-run.mjs';
 
-const PROJECT_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
-const WRAPPER = join(PROJECT_DIR, 'wodle', 'aws-s3');
 const DEFAULT_CORPUS = resolve(PROJECT_DIR, '..', 'shared', 'corpus', 'logs');
-const BUILT = [join('dist', 'cli', 'main.js'), join('build', 'Release', 'datagram.node')];
 
 const BUCKET = 'demo-aws-logs';
 const QUEUE = 'wazuh-demo-queue';
@@ -131,22 +130,6 @@ async function forEachLimited(items, limit, action) {
 // ---------------------------------------------------------------------------------------------
 // Running the wodle as wazuh-modulesd does
 
-/**
- * Only what the wodle needs: PATH to find node, the emulator's endpoint and fake credentials
- * (local-aws turns the instance metadata service off), and WAZUH_PATH for the socket. HOME and
- * the AWS config paths point into the temporary directory so no profile of the user's is read.
- */
-function wodleEnvironment(wazuhDir, awsEnv) {
-  return {
-    PATH: process.env.PATH,
-    HOME: wazuhDir,
-    AWS_CONFIG_FILE: join(wazuhDir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(wazuhDir, 'no-aws-credentials'),
-    WAZUH_PATH: wazuhDir,
-    ...awsEnv,
-  };
-}
-
 /** Prints each complete line of a stream, indented, as it comes. */
 function echoLines(stream, prefix, onLine) {
   let pending = '';
@@ -161,31 +144,25 @@ function echoLines(stream, prefix, onLine) {
   });
 }
 
-function runWodle(args, env, cwd, running) {
-  return new Promise((resolvePromise, reject) => {
-    const startedAt = performance.now();
-    // Its own process group, so cleanup can end the wrapper and the node it starts together.
-    const stdio = ['ignore', 'pipe', 'pipe'];
-    const child = spawn(WRAPPER, args, { env, cwd, stdio, detached: true });
-    running.child = child;
-
-    echoLines(child.stdout, '    ', (line) => console.log(line));
-    echoLines(child.stderr, '    stderr: ', (line) => console.log(line));
-    const timer = setTimeout(() => {
-      console.log(`demo: the wodle still runs after ${WODLE_TIMEOUT_MS / 1000} s; stopping it`);
-      stopProcessGroup(child);
-    }, WODLE_TIMEOUT_MS);
-
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
+/** Runs the wodle, echoing its output; `running.child` is the process while it runs. */
+async function runWodle(args, env, cwd, running) {
+  try {
+    return await runWrapper(args, {
+      env,
+      cwd,
+      timeoutMs: WODLE_TIMEOUT_MS,
+      onStart(child) {
+        running.child = child;
+        echoLines(child.stdout, '    ', (line) => console.log(line));
+        echoLines(child.stderr, '    stderr: ', (line) => console.log(line));
+      },
+      onTimeout() {
+        console.log(`demo: the wodle still runs after ${WODLE_TIMEOUT_MS / 1000} s; stopping it`);
+      },
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      running.child = undefined;
-      resolvePromise({ code, signal, seconds: (performance.now() - startedAt) / 1000 });
-    });
-  });
+  } finally {
+    running.child = undefined;
+  }
 }
 
 /**
@@ -214,14 +191,6 @@ function describeThroughput(events, deliverySeconds, run) {
   if (deliverySeconds < 0.05) return `throughput: too few events to time\n${whole}`;
   return `throughput: ${(events / deliverySeconds).toFixed(0)} events/s: ${events} events ` +
     `reached the socket within ${deliverySeconds.toFixed(2)} s\n${whole}`;
-}
-
-function stopProcessGroup(child) {
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // Already gone.
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,15 +306,6 @@ export function findProblems({ objects, eventsByKey, malformed, run, depth }) {
 // ---------------------------------------------------------------------------------------------
 // The demo
 
-function checkBuilt() {
-  if (!existsSync(WRAPPER)) throw new Error(`${WRAPPER} is missing`);
-  for (const path of BUILT) {
-    if (!existsSync(join(PROJECT_DIR, path))) {
-      throw new Error(`${path} is missing: run \`npm run build\` (npm ci does it) first`);
-    }
-  }
-}
-
 /** Puts every object in the bucket and its S3 notification on the queue; returns the queue. */
 async function uploadLogs(aws, objects) {
   await aws.createBucket(BUCKET);
@@ -364,7 +324,7 @@ async function runWithReceiver(options, aws, resources) {
   // Loaded here, once the addon it needs is known to be built.
   const { startReceiver } = await import('./lib/receiver.mjs');
   const wazuhDir = resources.tempDir;
-  const receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
+  const receiver = startReceiver(socketPathIn(wazuhDir));
   resources.receiver = receiver;
   console.log(`demo: analysisd's socket ${receiver.path} is listening`);
 
@@ -402,8 +362,7 @@ function report({ objects, datagrams, run, deliverySeconds, depth }) {
 
 async function demo(options, resources) {
   checkBuilt();
-  resources.tempDir = mkdtempSync(join(tmpdir(), 'wazuh-aws-demo-'));
-  mkdirSync(join(resources.tempDir, 'queue', 'sockets'), { recursive: true });
+  resources.tempDir = makeWazuhDir('wazuh-aws-demo-');
   const aws = await startLocalAws();
   resources.aws = aws;
   throwIfInterrupted(resources);
