@@ -1,19 +1,14 @@
 // security_hub end to end: the real wrapper against fauxqs on 127.0.0.1 and a datagram socket
 // playing analysisd, on the Security Hub samples of the corpus.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-// @ts-expect-error plain JavaScript helper without type declarations
-import { startLocalAws } from '../scripts/lib/local-aws.mjs';
-// @ts-expect-error plain JavaScript helper without type declarations
-import { startReceiver } from '../scripts/lib/receiver.mjs';
-import { type LocalAws, type Receiver, datagramsOfBucket } from './support/local-harness.js';
-import { missingBuild, runWodle, wodleEnv } from './support/wodle-process.js';
+import { datagramsOfBucket } from './support/local-harness.js';
+import { missingBuild, runWodle } from './support/wodle-process.js';
+import { useWodleHarness } from './support/wodle-harness.js';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/logs/securityhub/', import.meta.url));
 const buildProblem = missingBuild();
@@ -23,32 +18,17 @@ if (skipReason !== undefined) console.log(`skipping security_hub end-to-end test
 const BUCKET = 'security-hub-e2e';
 
 describe.skipIf(skipReason !== undefined)('security_hub end to end', () => {
-  let aws: LocalAws;
-  let receiver: Receiver;
-  let wazuhDir: string;
-
-  beforeAll(async () => {
-    wazuhDir = mkdtempSync(join(tmpdir(), 'security-hub-e2e-'));
-    mkdirSync(join(wazuhDir, 'queue', 'sockets'), { recursive: true });
-    receiver = startReceiver(join(wazuhDir, 'queue', 'sockets', 'queue'));
-    aws = await startLocalAws();
-    await aws.createBucket(BUCKET);
-  });
-
-  afterAll(async () => {
-    receiver?.stop();
-    await aws?.stop();
-    rmSync(wazuhDir, { recursive: true, force: true });
-  });
+  const local = useWodleHarness('security-hub-e2e-');
+  beforeAll(() => local.aws.createBucket(BUCKET));
 
   it('sends one event per finding of gzip and JSON-lines objects with odd keys', async () => {
-    const queueUrl = await aws.createQueue('security-hub-e2e');
+    const queueUrl = await local.aws.createQueue('security-hub-e2e');
     const gzipKey = 'firehose/2023/06/15/hub events 1.gz';
     const linesKey = 'firehose/2023/06/15/asff+lines.jsonl';
     const gzipName =
       'securityhub-firehose-1-2023-06-15-10-00-00-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d.gz';
-    await aws.putAndNotify(queueUrl, BUCKET, gzipKey, readFileSync(CORPUS + gzipName));
-    await aws.putAndNotify(
+    await local.aws.putAndNotify(queueUrl, BUCKET, gzipKey, readFileSync(CORPUS + gzipName));
+    await local.aws.putAndNotify(
       queueUrl,
       BUCKET,
       linesKey,
@@ -57,11 +37,11 @@ describe.skipIf(skipReason !== undefined)('security_hub end to end', () => {
 
     const run = await runWodle(
       ['--subscriber', 'security_hub', '--queue', 'security-hub-e2e'],
-      wodleEnv(aws.env, wazuhDir),
+      local.env,
     );
 
     expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
-    const events = datagramsOfBucket(receiver, BUCKET);
+    const events = datagramsOfBucket(local.receiver, BUCKET);
     expect(events).toHaveLength(10);
     expect(
       events.every((event) => event.integration === 'aws' && event.aws.source === 'securityhub'),
@@ -73,6 +53,6 @@ describe.skipIf(skipReason !== undefined)('security_hub end to end', () => {
       detail_type: 'Security Hub Findings - Imported',
       finding: { SchemaVersion: '2018-10-08', Severity: { Label: 'MEDIUM' } },
     });
-    expect(await aws.queueDepth(queueUrl)).toBe(0);
+    expect(await local.aws.queueDepth(queueUrl)).toBe(0);
   });
 });
