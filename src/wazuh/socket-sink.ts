@@ -246,10 +246,10 @@ export class WazuhSocketSink implements EventSink {
 
   /** Gives up once analysisd has taken nothing for stallLimitMs; the batch stays unsent. */
   private checkStall(): void {
-    const stalledMs = Date.now() - this.lastProgressMs;
-    if (stalledMs < this.stallLimitMs) return;
+    if (Date.now() - this.lastProgressMs < this.stallLimitMs) return;
 
-    const seconds = Number((stalledMs / 1000).toFixed(1));
+    // The limit, not the time measured: past it by up to one send timeout, which says nothing.
+    const seconds = this.stallLimitMs / 1000;
     throw new WazuhSendError(
       `analysisd accepted nothing for ${seconds} s; it is running but not reading its socket`,
     );
