@@ -78,6 +78,7 @@ export class JsonNestingError extends JsonSyntaxError {
 }
 
 export interface JsonSplitterLimits {
+  /** Records with more characters than this are skipped (tests set a small one). */
   readonly maxRecordChars: number;
 }
 
@@ -97,9 +98,9 @@ export class JsonSplitter {
   private consumedChars = 0;
   /** The closing character each open container expects, innermost last. */
   private readonly closers: number[] = [];
-  /** Values at this depth are records: 0, 1 inside a top-level array, 2 inside Records. */
+  /** Values at this depth are records: 0, 1 in a top-level array, 2 in a container member. */
   private recordDepth = 0;
-  /** After the Records array closed: skip the rest of its document. */
+  /** After the container array closed: skip the rest of its document. */
   private skippingDocument = false;
 
   private inString = false;
