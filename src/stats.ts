@@ -3,7 +3,10 @@
 export class RunStats {
   readonly startedAtMs = Date.now();
 
+  /** Messages received for the first time in this run. */
   messagesReceived = 0;
+  /** Deliveries of a message this run already had (its visibility lapsed); not processed. */
+  deliveriesRepeated = 0;
   messagesDeleted = 0;
   /** Messages left in the queue (or deleted under --skip_on_error) because they failed. */
   messagesFailed = 0;

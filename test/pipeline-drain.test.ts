@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, ObjectReadError, WazuhUnreachableError, WodleError } from '../src/errors.js';
 import { Logger } from '../src/log.js';
 import type { ObjectRef, WazuhEvent } from '../src/model.js';
-import { drainQueue, type DrainDeps, type DrainSettings } from '../src/pipeline/drain-queue.js';
+import {
+  MAX_FRUITLESS_RECEIVES,
+  drainQueue,
+  type DrainDeps,
+  type DrainSettings,
+} from '../src/pipeline/drain-queue.js';
+import { REPORTS_IN_FULL } from '../src/pipeline/folded-reports.js';
+import { summaryLine } from '../src/pipeline/summary.js';
+import type { QueueMessage } from '../src/queue/message-queue.js';
 import { RunStats } from '../src/stats.js';
 import { FakeQueue, message } from './support/fake-queue.js';
 import {
@@ -49,6 +57,44 @@ function harness(queue: FakeQueue, overrides: Partial<DrainDeps> = {}): Harness 
 }
 
 const errorLines = (lines: string[]): string[] => lines.filter((line) => line.startsWith('ERROR:'));
+
+/** The message as SQS hands it out again: same id and body, a new receipt handle. */
+function again(original: QueueMessage, delivery: number): QueueMessage {
+  return {
+    ...original,
+    receiptHandle: `${original.receiptHandle}-${delivery}`,
+    receiveCount: original.receiveCount + delivery - 1,
+  };
+}
+
+/**
+ * A queue whose receives follow a script: receive N runs step N, which may wait for the run
+ * to get somewhere first; past the script, the queue is empty. Records deleted receipt handles.
+ */
+class ScriptedQueue extends FakeQueue {
+  readonly deletedHandles: string[] = [];
+  private readonly steps: Array<() => Promise<QueueMessage[]>>;
+
+  constructor(steps: Array<() => Promise<QueueMessage[]>>, timeoutSec = 30) {
+    super([], timeoutSec);
+    this.steps = steps;
+  }
+
+  override async receive(_maxMessages: number, waitTimeSec: number): Promise<QueueMessage[]> {
+    this.receiveWaits.push(waitTimeSec);
+    return (await this.steps.shift()?.()) ?? [];
+  }
+
+  override async deleteBatch(messages: readonly QueueMessage[]) {
+    this.deletedHandles.push(...messages.map((entry) => entry.receiptHandle));
+    return super.deleteBatch(messages);
+  }
+}
+
+/** Resolves once the condition holds, checking every millisecond. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
 
 async function* failingEvents(error: Error): AsyncIterable<readonly WazuhEvent[]> {
   yield* [];
@@ -270,3 +316,145 @@ describe('draining the queue', () => {
     expect(run.queue.deleteCalls).toEqual([]);
   });
 });
+
+describe('a message delivered again within one run', () => {
+  it('is processed once when it comes back while in processing, and deleted by its newest receipt handle', async () => {
+    const first = message('m1', 'objects:b/n3');
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    async function* slowEvents(ref: ObjectRef): AsyncIterable<readonly WazuhEvent[]> {
+      await gate;
+      yield* eventsOfTestObject(ref);
+    }
+    const queue = new ScriptedQueue([
+      async () => [first],
+      async () => [again(first, 2)],
+      async () => [again(first, 3)],
+      async () => { release(); return []; },
+    ]);
+    const run = harness(queue, { events: slowEvents });
+
+    const code = await drainQueue(run.deps, SETTINGS);
+
+    expect(code).toBe(0);
+    expect(run.sink.written).toHaveLength(3);
+    expect(queue.deletedHandles).toEqual(['handle-m1-3']);
+    expect(run.stats).toMatchObject({ messagesReceived: 1, deliveriesRepeated: 2, messagesDeleted: 1 });
+    expect(run.lines).toContain(
+      'DEBUG: Message m1 delivered again (receive count 3) while in processing; not processed twice');
+    expect(summaryLine(run.stats)).toContain('2 repeated deliveries not processed again');
+  });
+
+  it('is deleted again, not processed, when it comes back after its events were sent', async () => {
+    const first = message('m1', 'objects:b/n2');
+    const queue = new ScriptedQueue([
+      async () => [first],
+      async () => {
+        await until(() => queue.deleted.includes('m1'));
+        return [again(first, 2)];
+      },
+    ]);
+    const run = harness(queue);
+
+    await drainQueue(run.deps, SETTINGS);
+
+    expect(run.sink.written).toHaveLength(2);
+    expect(queue.deletedHandles).toEqual(['handle-m1', 'handle-m1-2']);
+    expect(run.stats).toMatchObject({ messagesDeleted: 1, deliveriesRepeated: 1 });
+  });
+
+  it('is neither processed nor reported again when it failed and was left in the queue', async () => {
+    const bad = message('bad', 'objects:b/broken');
+    const queue = new ScriptedQueue([
+      async () => [bad],
+      async () => {
+        await until(() => run.stats.messagesFailed === 1);
+        return [again(bad, 2), message('ok', 'objects:b/n1')];
+      },
+    ]);
+    const run = harness(queue);
+
+    const code = await drainQueue(run.deps, SETTINGS);
+
+    expect(code).toBe(ExitCode.parseFailed);
+    expect(errorLines(run.lines)).toHaveLength(1);
+    expect(queue.deleted).toEqual(['ok']);
+    expect(run.lines).toContain(
+      'DEBUG: Message bad delivered again (receive count 2); it stays in the queue for a later run');
+  });
+
+  it('cannot keep a run going forever by coming back at every receive', async () => {
+    const bad = message('bad', 'not a notification');
+    let deliveries = 0;
+    const queue = new ScriptedQueue([]);
+    queue.receive = async (_maxMessages, waitTimeSec) => {
+      // A timer turn per receive, so a run that loops still lets the test time out.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      queue.receiveWaits.push(waitTimeSec);
+      deliveries++;
+      return [again(bad, deliveries)];
+    };
+    const run = harness(queue);
+
+    const code = await drainQueue(run.deps, SETTINGS);
+
+    expect(code).toBe(ExitCode.unexpected);
+    expect(queue.receiveWaits).toHaveLength(1 + MAX_FRUITLESS_RECEIVES);
+    expect(errorLines(run.lines)).toHaveLength(1);
+    expect(run.stats).toMatchObject({ messagesReceived: 1, deliveriesRepeated: MAX_FRUITLESS_RECEIVES });
+  });
+});
+
+describe('reports of many failing messages', () => {
+  it('prints the first few failures of a kind in full and folds the rest into one closing line', async () => {
+    const junk = Array.from({ length: 12 }, (_, index) => message(`j${index}`, `junk body ${index}`));
+    const run = harness(new FakeQueue(junk));
+
+    await drainQueue(run.deps, { ...SETTINGS, maxInFlight: 1 });
+
+    const errors = errorLines(run.lines);
+    expect(errors).toHaveLength(REPORTS_IN_FULL + 1);
+    expect(errors[0]).toContain('Message j0 (receive count 1) is not a notification we can read');
+    expect(errors[0]).toContain('body starts: junk body 0');
+    expect(errors.at(-1)).toBe(
+      'ERROR: 7 more messages could not be read as notifications; left in the queue ' +
+        '(ids j5, j6, j7, j8, j9, ...)');
+    expect(run.lines.filter((line) => line.startsWith('DEBUG: Message j11 (receive count 1)')))
+      .toHaveLength(1);
+  });
+
+  it('folds each way of failing on its own, in the order they first came', async () => {
+    const messages = [
+      ...Array.from({ length: 7 }, (_, index) => message(`p${index}`, `objects:b/broken-${index}`)),
+      ...Array.from({ length: 6 }, (_, index) => message(`j${index}`, 'junk')),
+    ];
+    const run = harness(new FakeQueue(messages));
+
+    await drainQueue(run.deps, { ...SETTINGS, maxInFlight: 1 });
+
+    const closing = errorLines(run.lines).slice(2 * REPORTS_IN_FULL);
+    expect(closing).toEqual([
+      'ERROR: 2 more messages had an object that could not be parsed (exit 9); left in the queue ' +
+        '(ids p5, p6)',
+      'ERROR: 1 more messages could not be read as notifications; left in the queue (ids j5)',
+    ]);
+    expect(errorLines(run.lines)[0]).toContain('s3://b/broken-0');
+  });
+
+  it('folds the per-object WARNING about trimmed and too-large events the same way', async () => {
+    async function* oversized(): AsyncIterable<readonly WazuhEvent[]> {
+      yield [{ long: true }, { big: true }];
+    }
+    const keys = Array.from({ length: 8 }, (_, index) => `b/k${index}`).join(',');
+    const run = harness(new FakeQueue([message('m1', `objects:${keys}`)]), { events: oversized });
+
+    await drainQueue(run.deps, SETTINGS);
+
+    const warnings = run.lines.filter((line) => line.startsWith('WARNING:'));
+    expect(warnings).toHaveLength(REPORTS_IN_FULL + 1);
+    expect(warnings.at(-1)).toBe('WARNING: 3 more objects had events trimmed to fit a datagram ' +
+      'or too large to send (objects s3://b/k5, s3://b/k6, s3://b/k7)');
+    expect(run.stats).toMatchObject({ eventsTrimmed: 8, eventsTooLarge: 8 });
+  });
+});
+

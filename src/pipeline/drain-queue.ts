@@ -9,16 +9,29 @@
 // whatever the wait, so a long wait after the queue ran dry would only hold every run open
 // for 20 idle seconds. Messages we left for redelivery are not waited for: they come back in
 // a later run, after their visibility timeout.
+//
+// Deliveries of the same message. SQS hands a message out again, with a new receipt handle,
+// once its visibility lapses: while we still process it (the keepalive refused, or a queue
+// timeout of 0 or 1 s), or after we finished with it. The DeliveryLedger keeps one run from
+// processing a message twice: a message received again while in processing goes on under
+// its newest receipt handle (SQS wants that one to extend or delete it), one whose events
+// were all sent is deleted again (its first delete did not take), and one left for
+// redelivery stays left. A receive that brought only such repeats says nothing about new
+// messages, but a queue whose messages keep coming back (a failed message under a timeout
+// of 0) would never answer empty: after MAX_FRUITLESS_RECEIVES of them in a row, the run
+// stops receiving.
 
 import { ExitCode, WodleError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DeleteBatcher, MAX_BATCH_ENTRIES } from '../queue/delete-batcher.js';
-import { VisibilityKeepalive } from '../queue/keepalive.js';
+import { VisibilityKeeper, type VisibilityKeepalive } from '../queue/keepalive.js';
 import type { MessageQueue, QueueMessage } from '../queue/message-queue.js';
 import type { RunStats } from '../stats.js';
-import { isRunFatal } from './disposition.js';
-import { processMessage, type MessageStages } from './process-message.js';
-import { settleMessage } from './settle-message.js';
+import { DeliveryLedger, type LedgerEntry } from './delivery-ledger.js';
+import { decideDisposition, isRunFatal, type MessageResult } from './disposition.js';
+import { FoldedReports } from './folded-reports.js';
+import { processMessage, type MessageContext, type MessageStages } from './process-message.js';
+import { settleMessage, type SettleContext } from './settle-message.js';
 
 export interface DrainSettings {
   readonly skipOnError: boolean;
@@ -27,9 +40,13 @@ export interface DrainSettings {
   readonly maxInFlight: number;
   readonly firstWaitSec: number;
   readonly drainWaitSec: number;
+  /** The queue's own visibility timeout, which paces the keepalive. */
   readonly visibilityTimeoutSec: number;
   readonly deleteLingerMs?: number;
 }
+
+/** Receives in a row that brought only messages this run already had, before it stops. */
+export const MAX_FRUITLESS_RECEIVES = 3;
 
 export const DEFAULT_DRAIN_SETTINGS = {
   maxInFlight: 20,
@@ -55,6 +72,11 @@ class QueueDrain {
   private readonly deps: DrainDeps;
   private readonly settings: DrainSettings;
   private readonly deleter: DeleteBatcher;
+  private readonly keeper: VisibilityKeeper;
+  private readonly ledger = new DeliveryLedger();
+  private readonly reports: FoldedReports;
+  private readonly messageContext: MessageContext;
+  private readonly settleContext: SettleContext;
   private readonly inFlight = new Set<Promise<void>>();
   private fatal: WodleError | undefined;
   private firstFailureCode = 0;
@@ -63,19 +85,28 @@ class QueueDrain {
     this.deps = deps;
     this.settings = settings;
     this.deleter = new DeleteBatcher(deps.queue, settings.deleteLingerMs);
+    this.keeper = new VisibilityKeeper(deps.queue, settings.visibilityTimeoutSec, deps.logger);
+    this.reports = new FoldedReports(deps.logger);
+    this.messageContext = { ...deps, reports: this.reports };
+    this.settleContext = { ...settings, ...deps, reports: this.reports, deleter: this.deleter };
   }
 
   async run(): Promise<number> {
-    await this.receiveUntilEmpty();
+    try {
+      await this.receiveUntilEmpty();
+      await Promise.all(this.inFlight);
+      await this.deleter.flush();
+    } finally {
+      this.reports.close();
+    }
 
-    await Promise.all(this.inFlight);
-    await this.deleter.flush();
     if (this.fatal !== undefined) throw this.fatal;
     return this.firstFailureCode;
   }
 
   private async receiveUntilEmpty(): Promise<void> {
     let waitSec = this.settings.firstWaitSec;
+    let fruitless = 0;
     while (this.fatal === undefined) {
       const freeSlots = await this.freeSlots();
       if (this.fatal !== undefined) return;
@@ -84,14 +115,19 @@ class QueueDrain {
       if (messages.length === 0) return;
 
       waitSec = this.settings.drainWaitSec;
-      for (const message of messages) this.start(message);
+      const started = messages.filter((message) => this.admit(message)).length;
+      fruitless = started > 0 ? 0 : fruitless + 1;
+      if (fruitless >= MAX_FRUITLESS_RECEIVES) {
+        this.deps.logger.debug(1, `${fruitless} receives in a row brought only messages ` +
+          'this run already had; no more receiving');
+        return;
+      }
     }
   }
 
   private async receive(maxMessages: number, waitSec: number): Promise<QueueMessage[]> {
     try {
       const messages = await this.deps.queue.receive(maxMessages, waitSec);
-      this.deps.stats.messagesReceived += messages.length;
       this.deps.logger.debug(2, `Received ${messages.length} messages`);
       return messages;
     } catch (error) {
@@ -106,29 +142,78 @@ class QueueDrain {
     return this.settings.maxInFlight - this.inFlight.size;
   }
 
-  private start(message: QueueMessage): void {
-    const work = this.handle(message).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+  /** Starts processing a message new to this run; returns false for a repeated delivery. */
+  private admit(message: QueueMessage): boolean {
+    const entry = this.ledger.lookup(message.id);
+    if (entry !== undefined) {
+      this.deps.stats.deliveriesRepeated++;
+      this.handleRepeat(message, entry);
+      return false;
+    }
+
+    this.deps.stats.messagesReceived++;
+    // Registered before the next message of the batch is looked at: a batch may repeat one.
+    const keepalive = this.keeper.keep(message);
+    this.ledger.begin(message.id, keepalive);
+    this.track(this.handle(message, keepalive));
+    return true;
   }
 
-  private async handle(message: QueueMessage): Promise<void> {
-    const { queue, logger } = this.deps;
-    const keepalive = new VisibilityKeepalive(
-      queue, message, this.settings.visibilityTimeoutSec, logger);
-    keepalive.start();
+  private handleRepeat(message: QueueMessage, entry: LedgerEntry): void {
+    const delivery = `Message ${message.id} delivered again (receive count ` +
+      `${message.receiveCount})`;
+    const { logger } = this.deps;
 
+    if (entry.state === 'processing') {
+      entry.keepalive.renew(message);
+      logger.debug(1, `${delivery} while in processing; not processed twice`);
+    } else if (entry.state === 'sent') {
+      logger.debug(1, `${delivery} after its events were sent; deleting it again`);
+      this.track(this.deleteAgain(message));
+    } else {
+      logger.debug(1, `${delivery}; it stays in the queue for a later run`);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async handle(message: QueueMessage, keepalive: VisibilityKeepalive): Promise<void> {
+    let sent = false;
     try {
-      const result = await processMessage(message, this.deps, () => this.fatal);
+      const result = await processMessage(message, this.messageContext, () => this.fatal);
       if (result.kind === 'failed' && isRunFatal(result.error)) this.endRun(result.error);
+      sent = this.isToBeDeleted(result);
 
-      const context = { ...this.settings, ...this.deps, deleter: this.deleter };
-      const code = await settleMessage(message, result, context);
+      // The newest delivery: its receipt handle is the one SQS deletes by.
+      const code = await settleMessage(keepalive.message, result, this.settleContext);
       if (this.firstFailureCode === 0) this.firstFailureCode = code;
     } catch (error) {
       // Only a failed DeleteMessageBatch call gets here: the queue itself is failing.
       this.endRun(error);
     } finally {
       keepalive.stop();
+      this.ledger.finish(message.id, sent ? 'sent' : 'left');
+    }
+  }
+
+  private isToBeDeleted(result: MessageResult): boolean {
+    if (!this.settings.deleteMessages) return false;
+    return decideDisposition(result, this.settings.skipOnError) !== 'leave';
+  }
+
+  /** A message whose events were all sent came back: its delete did not take. */
+  private async deleteAgain(message: QueueMessage): Promise<void> {
+    try {
+      const outcome = await this.deleter.delete(message);
+      if (outcome.kind === 'refused') {
+        this.deps.logger.debug(1, `SQS refused to delete message ${message.id} again ` +
+          `(${outcome.code}: ${outcome.reason})`);
+      }
+    } catch (error) {
+      this.endRun(error);
     }
   }
 

@@ -9,6 +9,7 @@ import type { QueueMessage } from '../queue/message-queue.js';
 import type { RunStats } from '../stats.js';
 import type { EventSink } from '../wazuh/sink.js';
 import type { MessageResult } from './disposition.js';
+import type { FoldedReports, ReportKind } from './folded-reports.js';
 
 /** The parts of the other stages a message needs, injected so tests can hand in fakes. */
 export interface MessageStages {
@@ -18,6 +19,11 @@ export interface MessageStages {
   readonly sink: EventSink;
   readonly logger: Logger;
   readonly stats: RunStats;
+}
+
+/** What one message is processed with: the stages, and where per-object warnings go. */
+export interface MessageContext extends MessageStages {
+  readonly reports: FoldedReports;
 }
 
 /** What serializeEvents (wazuh/frame.ts) gives back for one batch. */
@@ -36,7 +42,7 @@ interface ObjectCounts {
 
 export async function processMessage(
   message: QueueMessage,
-  stages: MessageStages,
+  stages: MessageContext,
   runError: () => WodleError | undefined,
 ): Promise<MessageResult> {
   stages.logger.debug(3, `Message ${message.id} body: ${message.body}`);
@@ -84,7 +90,7 @@ async function flushed(
   return { kind: 'processed', objects, events };
 }
 
-async function deliverObject(ref: ObjectRef, stages: MessageStages): Promise<number> {
+async function deliverObject(ref: ObjectRef, stages: MessageContext): Promise<number> {
   const counts: ObjectCounts = { events: 0, trimmed: 0, tooLarge: 0 };
   stages.stats.objects++;
 
@@ -100,14 +106,23 @@ async function deliverObject(ref: ObjectRef, stages: MessageStages): Promise<num
   return counts.events;
 }
 
-function reportObject(ref: ObjectRef, counts: ObjectCounts, stages: MessageStages): void {
+const OVERSIZED_EVENTS: ReportKind = {
+  key: 'oversized-events',
+  more: 'objects had events trimmed to fit a datagram or too large to send',
+  subjects: 'objects',
+};
+
+function reportObject(ref: ObjectRef, counts: ObjectCounts, stages: MessageContext): void {
   stages.stats.eventsTrimmed += counts.trimmed;
   stages.stats.eventsTooLarge += counts.tooLarge;
-  stages.logger.debug(2, `${describeRef(ref)}: ${counts.events} events`);
+  const location = describeRef(ref);
+  stages.logger.debug(2, `${location}: ${counts.events} events`);
   if (counts.trimmed === 0 && counts.tooLarge === 0) return;
 
-  stages.logger.warning(
-    `${describeRef(ref)}: ${counts.trimmed} events trimmed to fit a datagram, ` +
+  stages.reports.warning(
+    OVERSIZED_EVENTS,
+    location,
+    `${location}: ${counts.trimmed} events trimmed to fit a datagram, ` +
       `${counts.tooLarge} events too large to send were skipped`,
   );
 }

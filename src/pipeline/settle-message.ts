@@ -1,11 +1,13 @@
 // Carries out a message's disposition: logs it once, counts it, and deletes when asked.
+// Failure reports go through FoldedReports, so a run prints the first few of each kind in full.
 
-import { ExitCode } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { DeleteBatcher } from '../queue/delete-batcher.js';
 import type { QueueMessage } from '../queue/message-queue.js';
 import type { RunStats } from '../stats.js';
 import { decideDisposition, isRunFatal, type MessageResult } from './disposition.js';
+import type { FoldedReports, ReportKind } from './folded-reports.js';
 import { describeRef } from './process-message.js';
 
 /** Body text quoted in the report of an unreadable message. */
@@ -14,6 +16,7 @@ const BODY_EXCERPT_CHARS = 200;
 export interface SettleContext {
   readonly deleter: DeleteBatcher;
   readonly logger: Logger;
+  readonly reports: FoldedReports;
   readonly stats: RunStats;
   readonly skipOnError: boolean;
   /** False in dry-run mode: report what would happen, delete nothing. */
@@ -29,7 +32,7 @@ export async function settleMessage(
   const disposition = decideDisposition(result, context.skipOnError);
   if (result.kind === 'failed') {
     context.stats.messagesFailed++;
-    reportFailure(message, result, disposition === 'leave', context.logger);
+    reportFailure(message, result, disposition === 'leave', context);
   } else {
     context.logger.debug(1, describeSuccess(message, result));
   }
@@ -52,35 +55,62 @@ function reportFailure(
   message: QueueMessage,
   result: Extract<MessageResult, { kind: 'failed' }>,
   stays: boolean,
-  logger: Logger,
+  context: SettleContext,
 ): void {
   const fate = stays ? 'left in the queue' : 'deleted anyway (--skip_on_error)';
   // The run's own error is reported once, by the caller that ends the run.
   if (isRunFatal(result.error)) {
-    logger.debug(1, `Message ${message.id}: ${fate}, the run is ending`);
+    context.logger.debug(1, `Message ${message.id}: ${fate}, the run is ending`);
     return;
   }
 
+  const kind = failureKind(result, fate);
+  context.reports.error(kind, message.id, describeFailure(message, result, fate));
+}
+
+function describeFailure(
+  message: QueueMessage,
+  result: Extract<MessageResult, { kind: 'failed' }>,
+  fate: string,
+): string {
   const received = `receive count ${message.receiveCount}`;
   if (result.stage === 'body') {
     const excerpt = message.body.slice(0, BODY_EXCERPT_CHARS);
-    logger.error(
-      `Message ${message.id} (${received}) is not a notification we can read: ` +
-        `${result.error.message}; ${fate}; body starts: ${excerpt}`,
-    );
-    return;
+    return `Message ${message.id} (${received}) is not a notification we can read: ` +
+      `${result.error.message}; ${fate}; body starts: ${excerpt}`;
   }
-
   if (result.object === undefined) {
-    logger.error(`Message ${message.id} (${received}): ${result.error.message}; ${fate}`);
-    return;
+    return `Message ${message.id} (${received}): ${result.error.message}; ${fate}`;
   }
 
   const location = describeRef(result.object);
   const detail = result.error.message.includes(location)
     ? result.error.message
     : `${location}: ${result.error.message}`;
-  logger.error(`${detail} (message ${message.id}, ${received}); ${fate}`);
+  return `${detail} (message ${message.id}, ${received}); ${fate}`;
+}
+
+/** Failures fold by stage and exit code: one closing line per way of failing. */
+function failureKind(
+  result: Extract<MessageResult, { kind: 'failed' }>,
+  fate: string,
+): ReportKind {
+  const code = result.error.exitCode;
+  if (result.stage === 'body') {
+    const more = `messages could not be read as notifications; ${fate}`;
+    return { key: 'body', more, subjects: 'ids' };
+  }
+
+  const what = result.object === undefined ? 'messages failed' : objectFailure(code);
+  const more = `${what} (exit ${code}); ${fate}`;
+  return { key: `${result.stage}-${code}`, more, subjects: 'ids' };
+}
+
+function objectFailure(code: ExitCodeValue): string {
+  const verb = code === ExitCode.decompressFailed ? 'decompressed'
+    : code === ExitCode.parseFailed ? 'parsed'
+      : 'read';
+  return `messages had an object that could not be ${verb}`;
 }
 
 async function deleteMessage(message: QueueMessage, context: SettleContext): Promise<void> {
@@ -96,8 +126,16 @@ async function deleteMessage(message: QueueMessage, context: SettleContext): Pro
     return;
   }
 
-  context.logger.error(
+  context.reports.error(
+    DELETE_REFUSED,
+    message.id,
     `SQS refused to delete message ${message.id} (${outcome.code}: ${outcome.reason}); ` +
       'it will be delivered again and its events sent twice',
   );
 }
+
+const DELETE_REFUSED: ReportKind = {
+  key: 'delete-refused',
+  more: 'messages SQS refused to delete; they will be delivered again',
+  subjects: 'ids',
+};

@@ -12,6 +12,7 @@ export function summaryLine(stats: RunStats): string {
     [stats.eventsTooLarge, 'events too large'],
     [stats.sendRetries, 'send retries'],
     [stats.reconnects, 'reconnects'],
+    [stats.deliveriesRepeated, 'repeated deliveries not processed again'],
   ] as const;
   const notable = extras.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
 
