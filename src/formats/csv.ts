@@ -114,9 +114,12 @@ export function keyByHeader(
   values: readonly string[],
   header: readonly string[],
 ): Record<string, string | string[]> {
-  const row: Record<string, string | string[]> = {};
+  // fromEntries defines each name as an own member, so a column called `__proto__` is data
+  // like any other instead of an assignment to the prototype, which would drop it.
   const width = Math.min(values.length, header.length);
-  for (let index = 0; index < width; index++) row[header[index]!] = values[index]!;
+  const row: Record<string, string | string[]> = Object.fromEntries(
+    header.slice(0, width).map((name, index) => [name, values[index]!]),
+  );
   if (values.length > header.length) row.extra_fields = values.slice(header.length);
   return row;
 }
