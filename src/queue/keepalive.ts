@@ -6,8 +6,9 @@
 // Each extension hides the message for at least MIN_EXTENSION_SEC, whatever the queue's own
 // timeout: extending by a queue timeout of 0 or 1 s would hide nothing. The first extension
 // goes out at half the queue's timeout, or at once when that timeout is short, since a receive
-// hides a message for the queue's timeout only. Later ones go out every third of an
-// extension, so one failed call still leaves time for the next.
+// hides a message for the queue's timeout only; so does the first one after the message was
+// delivered again. Later ones go out every third of an extension, so one failed call still
+// leaves time for the next.
 //
 // One VisibilityKeeper serves a whole run: a policy without sqs:ChangeMessageVisibility
 // (policies written for Wazuh's own wodle lack it) refuses every message alike, so the first
@@ -138,13 +139,14 @@ export class VisibilityKeepalive {
   }
 
   /**
-   * SQS handed the message out again (its visibility lapsed): that receive hid it for the
-   * queue's timeout only, and only the new receipt handle is sure to extend it.
+   * SQS handed the message out again, so its visibility lapsed (an extension failed, or the
+   * queue's timeout is shorter than we were told): that receive hid it for the queue's
+   * timeout only, and only the new receipt handle is sure to extend it. Extends at once.
    */
   renew(delivery: QueueMessage): void {
     this.delivery = delivery;
-    // An extension in progress reschedules itself once it sees the newer delivery.
-    if (!this.extending) this.scheduleIn(this.keeper.firstDelayMs());
+    // An extension in progress goes again once it sees the newer delivery.
+    if (!this.extending) this.scheduleIn(0);
   }
 
   private scheduleIn(delayMs: number): void {
@@ -162,7 +164,7 @@ export class VisibilityKeepalive {
     const outcome = await this.keeper.extend(sent);
     this.extending = false;
 
-    if (this.delivery !== sent) return this.scheduleIn(this.keeper.firstDelayMs());
+    if (this.delivery !== sent) return this.scheduleIn(0);
     if (outcome === 'stale' || outcome === 'refused') return this.stop();
     this.scheduleIn(this.keeper.intervalMs());
   }
