@@ -109,9 +109,21 @@ export class WazuhUnreachableError extends WodleError {
   readonly socketPath: string;
 
   constructor(socketPath: string, options?: { cause?: unknown }) {
-    super(ExitCode.wazuhUnreachable, 'Wazuh must be running.', options);
+    // Wazuh's own wording first; then where we looked and what the system said, since a wrong
+    // WAZUH_PATH or a file that is no socket reads the same as a stopped manager otherwise.
+    const reason = errnoName(options?.cause) ?? 'unreachable';
+    super(
+      ExitCode.wazuhUnreachable,
+      `Wazuh must be running. Cannot connect to ${socketPath}: ${reason}`,
+      options,
+    );
     this.socketPath = socketPath;
   }
+}
+
+function errnoName(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** The socket failed in a way no retry or reconnect can fix (an unexpected errno). */

@@ -146,7 +146,7 @@ describe('WazuhSocketSink', () => {
     await expect(opening).rejects.toBeInstanceOf(WazuhUnreachableError);
     await expect(opening).rejects.toMatchObject({
       exitCode: ExitCode.wazuhUnreachable,
-      message: 'Wazuh must be running.',
+      message: `Wazuh must be running. Cannot connect to ${path}: ENOENT`,
       socketPath: path,
     });
   });
