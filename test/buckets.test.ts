@@ -3,6 +3,7 @@ import { deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 import { DecompressError, ParseError } from '../src/errors.js';
+import { MAX_RECORD_CHARS } from '../src/formats/records.js';
 import { Logger } from '../src/log.js';
 import type { ObjectRef, WazuhEvent } from '../src/model.js';
 import type { ObjectReader } from '../src/objects/reader.js';
@@ -167,6 +168,28 @@ describe('BucketsSubscriber', () => {
     expect(events).toHaveLength(1);
     const warning = /^WARNING: s3:\/\/my-bucket\/k: bytes after the gzip data at byte \d+ ignored$/;
     expect(lines).toEqual([expect.stringMatching(warning)]);
+  });
+
+  it('warns once per object about lines cut and JSON records skipped for their size', async () => {
+    const long = 'z'.repeat(MAX_RECORD_CHARS + 1);
+    const lines = gzipSync(`${long}\nshort\n${long}\n`);
+    const json = gzipSync(`{"n":1}\n{"s":"${long}"}\n{"n":3}\n`);
+    const objects = { 'lines.log.gz': lines, 'records.json.gz': json };
+
+    const fromLines = await run(objects, 'lines.log.gz');
+    expect(fromLines.events.map((event) => event.aws.full_log))
+      .toEqual([long.slice(1), 'short', long.slice(1)]);
+    expect(fromLines.lines).toEqual([
+      `WARNING: s3://my-bucket/lines.log.gz: records longer than ${MAX_RECORD_CHARS} ` +
+        'characters: 2 lines cut to that length, 0 JSON records skipped',
+    ]);
+
+    const fromJson = await run(objects, 'records.json.gz');
+    expect(fromJson.events.map((event) => event.aws.n)).toEqual([1, 3]);
+    expect(fromJson.lines).toEqual([
+      `WARNING: s3://my-bucket/records.json.gz: records longer than ${MAX_RECORD_CHARS} ` +
+        'characters: 0 lines cut to that length, 1 JSON records skipped',
+    ]);
   });
 
   it('fails malformed JSON with a ParseError and corrupt gzip with a DecompressError', async () => {

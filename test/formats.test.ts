@@ -386,6 +386,13 @@ describe('readTextRecords', () => {
     expect((error as ParseError).message).toMatch(/nested more than 512 levels deep/);
   });
 
+  it('reports a top-level array nested past the limit as a ParseError, not as text', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const error = await records(deep, 64 * 1024).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).message).toMatch(/nested more than 512 levels deep/);
+  });
+
   it('hands records over in batches of at most 1000', async () => {
     const sizes: number[] = [];
     const text = '{"a":1}\n'.repeat(2500);

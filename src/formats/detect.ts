@@ -11,7 +11,7 @@
 //      csv.ts), else plain lines.
 
 import { type CsvDialect, sniffCsv } from './csv.js';
-import { JsonSplitter } from './json-splitter.js';
+import { JsonNestingError, JsonSplitter } from './json-splitter.js';
 import { isBlankLine } from './lines.js';
 import { isW3cExtendedLog } from './w3c.js';
 
@@ -55,8 +55,9 @@ function opensJsonArray(sample: string, complete: boolean): boolean {
       JSON.parse(records[0]!.text);
       return true;
     }
-  } catch {
-    return false;
+  } catch (error) {
+    // Nesting too deep is still JSON: reading it as such reports it as a parse error.
+    return error instanceof JsonNestingError;
   }
   return /^\[\s*[{["\]]/.test(sample) || (complete && /^\[\s*\]/.test(sample));
 }

@@ -8,19 +8,20 @@ import { csvRow, type CsvDialect } from './csv.js';
 import { detectFormat, SAMPLE_CHARS } from './detect.js';
 import { JsonSplitter, JsonSyntaxError, type JsonRecordText } from './json-splitter.js';
 import { isBlankLine, LineSplitter } from './lines.js';
-import { MAX_BATCH_RECORDS, type RawRecord } from './records.js';
+import { MAX_BATCH_RECORDS, type OversizedRecords, type RawRecord } from './records.js';
 import { W3cEntryReader } from './w3c.js';
 
-export type { RawRecord } from './records.js';
+export type { OversizedRecords, RawRecord } from './records.js';
 
 /**
  * Splits a text (chunks as they are decoded) into records, in batches. Malformed JSON throws
  * a ParseError naming the object and where in the text it went wrong; the records before it
- * have already been yielded.
+ * have already been yielded. Records cut or skipped for their size are added to `oversized`.
  */
 export async function* readTextRecords(
   text: AsyncIterable<string>,
   location: ObjectLocation,
+  oversized: OversizedRecords = { linesCut: 0, jsonSkipped: 0 },
 ): AsyncGenerator<RawRecord[]> {
   const iterator = text[Symbol.asyncIterator]();
   const { head, complete } = await readSample(iterator);
@@ -32,16 +33,16 @@ export async function* readTextRecords(
       await chunks.return(undefined);
       return;
     case 'json':
-      yield* readJson(chunks, location);
+      yield* readJson(chunks, location, oversized);
       return;
     case 'w3c':
-      yield* readW3c(chunks);
+      yield* readW3c(chunks, oversized);
       return;
     case 'csv':
-      yield* readCsv(chunks, format.dialect);
+      yield* readCsv(chunks, format.dialect, oversized);
       return;
     case 'lines':
-      yield* readLines(chunks);
+      yield* readLines(chunks, oversized);
       return;
   }
 }
@@ -83,6 +84,7 @@ function* inBatches<T>(items: readonly T[]): Generator<T[]> {
 async function* readJson(
   chunks: AsyncIterable<string>,
   location: ObjectLocation,
+  oversized: OversizedRecords,
 ): AsyncGenerator<RawRecord[]> {
   const splitter = new JsonSplitter();
   let recordCount = 0;
@@ -105,6 +107,8 @@ async function* readJson(
         error.message,
       { cause: error },
     );
+  } finally {
+    oversized.jsonSkipped += splitter.skippedRecords;
   }
 }
 
@@ -125,18 +129,28 @@ function parseRecord(
   }
 }
 
-async function* nonBlankLines(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+async function* nonBlankLines(
+  chunks: AsyncIterable<string>,
+  oversized: OversizedRecords,
+): AsyncGenerator<string[]> {
   const splitter = new LineSplitter();
-  for await (const chunk of chunks) {
-    const lines = splitter.push(chunk).filter((line) => !isBlankLine(line));
-    if (lines.length > 0) yield lines;
+  try {
+    for await (const chunk of chunks) {
+      const lines = splitter.push(chunk).filter((line) => !isBlankLine(line));
+      if (lines.length > 0) yield lines;
+    }
+    const last = splitter.end().filter((line) => !isBlankLine(line));
+    if (last.length > 0) yield last;
+  } finally {
+    oversized.linesCut += splitter.cutLines;
   }
-  const last = splitter.end().filter((line) => !isBlankLine(line));
-  if (last.length > 0) yield last;
 }
 
-async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
-  for await (const lines of nonBlankLines(chunks)) {
+async function* readLines(
+  chunks: AsyncIterable<string>,
+  oversized: OversizedRecords,
+): AsyncGenerator<RawRecord[]> {
+  for await (const lines of nonBlankLines(chunks, oversized)) {
     const records = lines.map((text): RawRecord => ({ kind: 'line', text }));
     yield* inBatches(records);
   }
@@ -145,9 +159,10 @@ async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<RawReco
 async function* readCsv(
   chunks: AsyncIterable<string>,
   dialect: CsvDialect,
+  oversized: OversizedRecords,
 ): AsyncGenerator<RawRecord[]> {
   let headerSkipped = false;
-  for await (const lines of nonBlankLines(chunks)) {
+  for await (const lines of nonBlankLines(chunks, oversized)) {
     const rows = headerSkipped ? lines : lines.slice(1);
     headerSkipped = true;
     const records = rows.map((line): RawRecord => ({ kind: 'csv', fields: csvRow(line, dialect) }));
@@ -156,9 +171,12 @@ async function* readCsv(
 }
 
 /** One record per entry, keyed by the `#Fields` names; directive lines are not records. */
-async function* readW3c(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
+async function* readW3c(
+  chunks: AsyncIterable<string>,
+  oversized: OversizedRecords,
+): AsyncGenerator<RawRecord[]> {
   const reader = new W3cEntryReader();
-  for await (const lines of nonBlankLines(chunks)) {
+  for await (const lines of nonBlankLines(chunks, oversized)) {
     const records: RawRecord[] = [];
     for (const line of lines) {
       const fields = reader.read(line);

@@ -25,3 +25,11 @@ export const MAX_BATCH_RECORDS = 1000;
  * parsed from a part, so it is skipped whole. The splitters count both.
  */
 export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
+
+/** What the readers of one object cut or left out for passing MAX_RECORD_CHARS. */
+export interface OversizedRecords {
+  /** Lines (plain, CSV, W3C) kept only up to the limit. */
+  linesCut: number;
+  /** JSON records skipped whole. */
+  jsonSkipped: number;
+}

@@ -14,10 +14,12 @@
 //   readObjectRecords(reader, ref, signal?, warn?): AsyncIterable<readonly RawRecord[]>
 // It yields records in batches as the object streams in and throws DecompressError or
 // ParseError naming the object; batches yielded before an error are complete and valid.
-// `warn` hears about damaged data that was still kept (see objects/gzip.ts), once each.
+// `warn` hears about damaged data that was still kept (see objects/gzip.ts), once each, and
+// once per object about records longer than MAX_RECORD_CHARS (lines cut, JSON skipped).
 
 import { decodeText } from '../formats/text.js';
-import { readTextRecords, type RawRecord } from '../formats/index.js';
+import { type OversizedRecords, readTextRecords, type RawRecord } from '../formats/index.js';
+import { MAX_RECORD_CHARS } from '../formats/records.js';
 import { Logger } from '../log.js';
 import type { ObjectRef, WazuhEvent } from '../model.js';
 import { decompress, type WarningSink } from '../objects/decompress.js';
@@ -45,10 +47,22 @@ export async function* readObjectRecords(
   signal?: AbortSignal,
   warn?: WarningSink,
 ): AsyncGenerator<RawRecord[]> {
+  const oversized: OversizedRecords = { linesCut: 0, jsonSkipped: 0 };
   const stored = await reader.stream(ref, signal);
   for await (const part of decompress(stored, ref, warn)) {
-    yield* readTextRecords(decodeText(part.bytes), ref);
+    yield* readTextRecords(decodeText(part.bytes), ref, oversized);
   }
+  if (warn !== undefined) reportOversized(oversized, ref, warn);
+}
+
+function reportOversized(oversized: OversizedRecords, ref: ObjectRef, warn: WarningSink): void {
+  const { linesCut, jsonSkipped } = oversized;
+  if (linesCut === 0 && jsonSkipped === 0) return;
+
+  warn(
+    `s3://${ref.bucket}/${ref.key}: records longer than ${MAX_RECORD_CHARS} characters: ` +
+      `${linesCut} lines cut to that length, ${jsonSkipped} JSON records skipped`,
+  );
 }
 
 /** CloudTrail writes its digest files under `.../CloudTrail-Digest/...`. */
