@@ -27,11 +27,14 @@ export async function createSubscriber(
   switch (type) {
     case 'buckets':
       return new BucketsSubscriber(deps);
-    case 'security_hub':
+    case 'security_hub': {
+      // Damaged gzip that was still read, or records cut for their size: one WARNING each.
+      const warn = (message: string): void => deps.logger?.warning(message);
       return new SecurityHubSubscriber({
         ...deps,
-        readRecords: (ref, signal) => readObjectRecords(deps.reader, ref, signal),
+        readRecords: (ref, signal) => readObjectRecords(deps.reader, ref, signal, warn),
       });
+    }
     case 'security_lake': {
       const { SecurityLakeSubscriber } = await import('./security-lake.js');
       return new SecurityLakeSubscriber(deps);
