@@ -363,6 +363,30 @@ describe('a message delivered again within one run', () => {
     expect(run.stats).toMatchObject({ messagesDeleted: 1, deliveriesRepeated: 1 });
   });
 
+  it('is deleted again by its newest receipt handle when it came back while the delete was on its way', async () => {
+    const first = message('m1', 'objects:b/n2');
+    let deleting = false;
+    const queue = new ScriptedQueue([
+      async () => [first],
+      async () => {
+        await until(() => deleting);
+        return [again(first, 2)];
+      },
+    ]);
+    const deleteBatch = queue.deleteBatch.bind(queue);
+    queue.deleteBatch = async (messages) => {
+      deleting = true;
+      await until(() => run.stats.deliveriesRepeated === 1);
+      return deleteBatch(messages);
+    };
+    const run = harness(queue);
+
+    await drainQueue(run.deps, SETTINGS);
+
+    expect(run.sink.written).toHaveLength(2);
+    expect(queue.deletedHandles).toEqual(['handle-m1', 'handle-m1-2']);
+  });
+
   it('is neither processed nor reported again when it failed and was left in the queue', async () => {
     const bad = message('bad', 'objects:b/broken');
     const queue = new ScriptedQueue([

@@ -188,8 +188,11 @@ class QueueDrain {
       sent = this.isToBeDeleted(result);
 
       // The newest delivery: its receipt handle is the one SQS deletes by.
-      const code = await settleMessage(keepalive.message, result, this.settleContext);
+      const delivery = keepalive.message;
+      const code = await settleMessage(delivery, result, this.settleContext);
       if (this.firstFailureCode === 0) this.firstFailureCode = code;
+      // Delivered again while the delete was on its way: the old handle may not have deleted it.
+      if (sent && keepalive.message !== delivery) await this.deleteAgain(keepalive.message);
     } catch (error) {
       // Only a failed DeleteMessageBatch call gets here: the queue itself is failing.
       this.endRun(error);
