@@ -38,7 +38,10 @@ export async function settleMessage(
   }
 
   if (disposition !== 'leave') await deleteMessage(message, context);
-  return result.kind === 'failed' ? result.error.exitCode : ExitCode.success;
+  // A failure skipped as --skip_on_error asks is reported but does not fail the run, as in
+  // Wazuh's wodle: the administrator chose to go on past bad files.
+  if (result.kind !== 'failed' || disposition === 'delete-despite-failure') return ExitCode.success;
+  return result.error.exitCode;
 }
 
 function describeSuccess(message: QueueMessage, result: MessageResult): string {
