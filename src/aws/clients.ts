@@ -36,12 +36,30 @@ export interface AwsClients {
 const MAX_ATTEMPTS = 5;
 
 /**
+ * Without limits a connection that goes silent (a NAT or proxy dropping it, a stalled server)
+ * hangs the run for good: wazuh-modulesd waits on it, and the keepalive keeps the message
+ * hidden from every other manager. `socketTimeoutMs` is the longest a connection may stay
+ * idle, headers or body; it must exceed SQS's 20 s long poll, during which nothing arrives.
+ * A timed-out request is retried like any transient failure.
+ */
+export interface NetworkTimeouts {
+  readonly connectionTimeoutMs: number;
+  readonly socketTimeoutMs: number;
+}
+
+export const DEFAULT_NETWORK_TIMEOUTS: NetworkTimeouts = {
+  connectionTimeoutMs: 10_000,
+  socketTimeoutMs: 60_000,
+};
+
+/**
  * Checks the settings (exit 15, 22, 23) and builds the clients. Reads the AWS config files;
  * sends nothing.
  */
 export async function createAwsClients(
   settings: AwsSettings,
   env: NodeJS.ProcessEnv = process.env,
+  timeouts: NetworkTimeouts = DEFAULT_NETWORK_TIMEOUTS,
 ): Promise<AwsClients> {
   checkEndpointEnv(env);
   const stsEndpoint = optionalEndpoint('--sts_endpoint', settings.stsEndpoint);
@@ -54,12 +72,19 @@ export async function createAwsClients(
     env,
     profileRegion: () => regionOfProfile(settings.awsProfile ?? env.AWS_PROFILE),
   });
-  const credentials = createCredentialProvider({ ...settings, region, stsEndpoint });
+  const requestHandler = {
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    socketTimeout: timeouts.socketTimeoutMs,
+  };
+  const credentials = createCredentialProvider({
+    ...settings, region, stsEndpoint, requestHandler,
+  });
 
   const sqs = new SQSClient({
     region,
     credentials,
     maxAttempts: MAX_ATTEMPTS,
+    requestHandler,
     // Requests go to the configured endpoint, never to whatever host a queue URL names.
     useQueueUrlAsEndpoint: false,
   });
@@ -67,6 +92,7 @@ export async function createAwsClients(
     region,
     credentials,
     maxAttempts: MAX_ATTEMPTS,
+    requestHandler,
     ...(serviceEndpoint === undefined ? {} : { endpoint: serviceEndpoint }),
     // Emulators and S3-compatible stores answer path-style only.
     forcePathStyle: serviceEndpoint !== undefined || hasCustomS3Endpoint(env),

@@ -21,6 +21,8 @@ export interface CredentialSettings {
   readonly externalId?: string;
   readonly iamRoleDurationSec?: number;
   readonly stsEndpoint?: string;
+  /** Connection and idle limits for the STS client, as the SQS and S3 clients have them. */
+  readonly requestHandler?: { readonly connectionTimeout: number; readonly socketTimeout: number };
 }
 
 /** Builds the provider; nothing is read or requested until it is first called. */
@@ -42,6 +44,7 @@ export function createCredentialProvider(
     },
     clientConfig: {
       region: settings.region,
+      ...(settings.requestHandler === undefined ? {} : { requestHandler: settings.requestHandler }),
       ...(settings.stsEndpoint === undefined ? {} : { endpoint: settings.stsEndpoint }),
     },
   });
