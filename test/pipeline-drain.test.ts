@@ -236,14 +236,14 @@ describe('draining the queue', () => {
     expect(errorLines(run.lines)).toEqual([]);
   });
 
-  it('logs a delete SQS refused and goes on with the run', async () => {
+  it('logs a delete SQS refused, goes on with the run, and ends with exit 21', async () => {
     const queue = new FakeQueue([message('m1', 'objects:b/n1'), message('m2', 'objects:b/n1')]);
     queue.refuseDelete.add('m2');
     const run = harness(queue);
 
     const code = await drainQueue(run.deps, SETTINGS);
 
-    expect(code).toBe(0);
+    expect(code).toBe(ExitCode.queueOperationFailed);
     expect(queue.deleted).toEqual(['m1']);
     expect(run.stats.messagesDeleted).toBe(1);
     expect(errorLines(run.lines)).toEqual([

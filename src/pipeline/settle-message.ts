@@ -37,11 +37,14 @@ export async function settleMessage(
     context.logger.debug(1, describeSuccess(message, result));
   }
 
-  if (disposition !== 'leave') await deleteMessage(message, context);
+  const deleted = disposition === 'leave' || await deleteMessage(message, context);
+  if (result.kind === 'failed' && disposition === 'leave') return result.error.exitCode;
+  // A refused delete means its events will be sent again: the run fails as a failed delete
+  // call does (21), so wazuh-modulesd reports it.
+  if (!deleted) return ExitCode.queueOperationFailed;
   // A failure skipped as --skip_on_error asks is reported but does not fail the run, as in
   // Wazuh's wodle: the administrator chose to go on past bad files.
-  if (result.kind !== 'failed' || disposition === 'delete-despite-failure') return ExitCode.success;
-  return result.error.exitCode;
+  return ExitCode.success;
 }
 
 function describeSuccess(message: QueueMessage, result: MessageResult): string {
@@ -116,17 +119,18 @@ function objectFailure(code: ExitCodeValue): string {
   return `messages had an object that could not be ${verb}`;
 }
 
-async function deleteMessage(message: QueueMessage, context: SettleContext): Promise<void> {
+/** Resolves false when SQS refused the delete (a dry run counts as done). */
+async function deleteMessage(message: QueueMessage, context: SettleContext): Promise<boolean> {
   if (!context.deleteMessages) {
     context.logger.debug(2, `Message ${message.id}: not deleted (dry run)`);
-    return;
+    return true;
   }
 
   // A failed DeleteMessageBatch call rejects here and ends the run (exit 21).
   const outcome = await context.deleter.delete(message);
   if (outcome.kind === 'deleted') {
     context.stats.messagesDeleted++;
-    return;
+    return true;
   }
 
   context.reports.error(
@@ -135,6 +139,7 @@ async function deleteMessage(message: QueueMessage, context: SettleContext): Pro
     `SQS refused to delete message ${message.id} (${outcome.code}: ${outcome.reason}); ` +
       'it will be delivered again and its events sent twice',
   );
+  return false;
 }
 
 const DELETE_REFUSED: ReportKind = {
