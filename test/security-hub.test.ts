@@ -142,6 +142,20 @@ describe('securityHubEvents', () => {
     ]);
   });
 
+  it('takes a lone finding object as a list of one, and skips entries that are no object', () => {
+    const lone = hubEvent('Security Hub Findings - Imported', { findings: finding('solo') });
+    const withNulls = hubEvent('Security Hub Findings - Imported', {
+      findings: [null, finding('kept'), 7],
+    });
+
+    const findingIds = (event: unknown): string[] => securityHubEvents(event, LOCATION).map(
+      (shaped) => (shaped.aws as { finding: { Id: string } }).finding.Id,
+    );
+
+    expect(findingIds(lone)).toEqual(['solo']);
+    expect(findingIds(withNulls)).toEqual(['kept']);
+  });
+
   it('makes no event of an event whose findings list is empty', () => {
     expect(
       securityHubEvents(hubEvent('Security Hub Findings - Imported', { findings: [] }), LOCATION),

@@ -66,8 +66,17 @@ export function securityHubEvents(event: unknown, location: ObjectLocation): Waz
 
   const { findings, ...rest } = detail;
   const common = { ...envelopeFields(event, location), ...rest };
-  if (!Array.isArray(findings)) return [wrap(common)];
-  return findings.map((finding) => wrap({ ...common, finding }));
+  if (findings === undefined) return [wrap(common)];
+  return findingList(findings).map((finding) => wrap({ ...common, finding }));
+}
+
+/**
+ * `findings` is a list of ASFF objects; a lone object (seen in hand-written and converted
+ * events) is a list of one, and entries that are no object (null) hold no finding to send.
+ */
+function findingList(findings: unknown): JsonObject[] {
+  const list = Array.isArray(findings) ? findings : [findings];
+  return list.filter(isObject);
 }
 
 function envelopeFields(event: JsonObject, location: ObjectLocation): JsonObject {
