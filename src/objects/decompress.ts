@@ -3,30 +3,38 @@
 // gzip):
 //   - `1f 8b`: gzip, member by member (gzip.ts says what is kept when the end is damaged);
 //   - `PK 03 04` (or the end record `PK 05 06` of an empty archive): zip, one part per file;
-//   - the Snappy framing format (`ff 06 00 00 sNaPpY`, Firehose's SNAPPY option): not
-//     supported, a DecompressError. A raw Snappy block has no signature and reads as text;
-//   - anything else, the empty object included: plain bytes.
+//   - a compressed format we do not read (bzip2, xz, zstd, 7z, LZ4, the Snappy framing
+//     format of Firehose's SNAPPY option, Unix compress; see signatures.ts): a
+//     DecompressError naming it, so the message stays in the queue. A raw Snappy block has
+//     no signature and reads as text;
+//   - anything else, the empty object included: the bytes of the log.
+// What gzip or a zip entry holds is looked at again the same way, so gzip inside gzip and
+// archives or gzip files inside a zip are read too, at most MAX_LAYERS layers deep so that
+// a crafted object (a zip that holds itself) cannot loop.
+// The log bytes then pass text-bytes.ts: binary content is a ParseError, and bytes that are
+// not UTF-8 are counted for one warning per object.
 // Everything streams: memory holds a chunk, never the object.
 
 import { DecompressError, type ObjectLocation } from '../errors.js';
 import { ByteSource } from './byte-source.js';
 import { gunzipFrom, isGzipSignature, type WarningSink } from './gzip.js';
+import { SIGNATURE_BYTES, unsupportedFormat } from './signatures.js';
+import { checkedTextBytes, Utf8Counter } from './text-bytes.js';
 import { isZipSignature, type ObjectPart, readZipEntries } from './zip.js';
 
 export type { WarningSink } from './gzip.js';
 export type { ObjectPart } from './zip.js';
 
-export type Compression = 'gzip' | 'zip' | 'snappy-framed' | 'none';
+export type Compression = 'gzip' | 'zip' | 'unsupported' | 'none';
 
-/** The first chunk of every Snappy framed stream: type ff, length 6, then `sNaPpY`. */
-const SNAPPY_STREAM_IDENTIFIER = Buffer.from('ff060000734e61507059', 'hex');
-const SIGNATURE_BYTES = SNAPPY_STREAM_IDENTIFIER.length;
+/** Layers of compression read before giving up: real logs have one, rarely two. */
+export const MAX_LAYERS = 4;
 
 /** The compression the first bytes of an object announce (give ten bytes, if there are). */
 export function detectCompression(head: Uint8Array): Compression {
   if (isGzipSignature(head)) return 'gzip';
   if (isZipSignature(head)) return 'zip';
-  if (SNAPPY_STREAM_IDENTIFIER.equals(head.subarray(0, SIGNATURE_BYTES))) return 'snappy-framed';
+  if (unsupportedFormat(head) !== undefined) return 'unsupported';
   return 'none';
 }
 
@@ -39,22 +47,65 @@ export async function* decompress(
   location: ObjectLocation,
   warn: WarningSink = () => {},
 ): AsyncGenerator<ObjectPart> {
-  const source = new ByteSource(stored);
+  const counter = new Utf8Counter();
+  yield* layerParts(stored, { location, warn, counter }, 0, undefined);
+
+  if (counter.invalidBytes > 0) {
+    const where = `s3://${location.bucket}/${location.key}`;
+    warn(`${where}: ${counter.invalidBytes} bytes that are not valid UTF-8 replaced by U+FFFD`);
+  }
+}
+
+interface ObjectContext {
+  readonly location: ObjectLocation;
+  readonly warn: WarningSink;
+  readonly counter: Utf8Counter;
+}
+
+/** The parts of one layer: `depth` layers of compression were already taken off. */
+async function* layerParts(
+  bytes: AsyncIterable<Uint8Array>,
+  context: ObjectContext,
+  depth: number,
+  name: string | undefined,
+): AsyncGenerator<ObjectPart> {
+  const { location, warn, counter } = context;
+  const source = new ByteSource(bytes);
   try {
-    switch (detectCompression(await source.peek(SIGNATURE_BYTES))) {
+    const head = await source.peek(SIGNATURE_BYTES);
+    const compression = detectCompression(head);
+    if (compression !== 'none' && depth >= MAX_LAYERS) throw tooDeep(location);
+
+    switch (compression) {
       case 'gzip':
-        yield { bytes: gunzipFrom(source, location, warn) };
+        yield* layerParts(gunzipFrom(source, location, warn), context, depth + 1, name);
         return;
       case 'zip':
-        yield* readZipEntries(source, location);
+        for await (const entry of readZipEntries(source, location)) {
+          const entryName = name === undefined ? entry.name : `${name}/${entry.name}`;
+          yield* layerParts(entry.bytes, context, depth + 1, entryName);
+        }
         return;
-      case 'snappy-framed':
-        throw new DecompressError(location, 'Snappy-compressed objects are not supported');
+      case 'unsupported':
+        throw unsupported(head, location);
       case 'none':
-        yield { bytes: source.chunks() };
+        yield partOf(name, checkedTextBytes(source.chunks(), location, counter));
         return;
     }
   } finally {
     await source.close();
   }
+}
+
+function partOf(name: string | undefined, bytes: AsyncIterable<Uint8Array>): ObjectPart {
+  return name === undefined ? { bytes } : { name, bytes };
+}
+
+function unsupported(head: Uint8Array, location: ObjectLocation): DecompressError {
+  const format = unsupportedFormat(head) ?? 'unknown';
+  return new DecompressError(location, `${format}-compressed objects are not supported`);
+}
+
+function tooDeep(location: ObjectLocation): DecompressError {
+  return new DecompressError(location, `compressed more than ${MAX_LAYERS} layers deep`);
 }
