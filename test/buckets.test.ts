@@ -192,6 +192,32 @@ describe('BucketsSubscriber', () => {
     ]);
   });
 
+  it('sends prose with a comma or a tab in each line as plain lines, the first too', async () => {
+    const comma = await eventsOf('hello, world\ngoodbye, world\n');
+    expect(valuesOf(comma, 'full_log')).toEqual(['hello, world', 'goodbye, world']);
+    const tab = await eventsOf('message one\there\nmessage two\tthere\n');
+    expect(valuesOf(tab, 'full_log')).toEqual(['message one\there', 'message two\tthere']);
+  });
+
+  it('warns once about bytes that are not UTF-8 and still sends the lines', async () => {
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]); // 'café' in Latin-1
+    const body = Buffer.concat([latin1, Buffer.from(' ok\nnext\n')]);
+    const { events, lines } = await run({ k: gzipSync(body) }, 'k');
+    expect(valuesOf(events, 'full_log')).toEqual(['caf\ufffd ok', 'next']);
+    expect(lines).toEqual([
+      'WARNING: s3://my-bucket/k: 1 bytes that are not valid UTF-8 replaced by U+FFFD',
+    ]);
+  });
+
+  it('reads gzip inside gzip and refuses bzip2 and binary objects, sending nothing', async () => {
+    expect(valuesOf(await eventsOf(gzipSync(gzipSync('inner line\n'))), 'full_log'))
+      .toEqual(['inner line']);
+    const bzip2 = Buffer.from('425a683931415926535900000000', 'hex');
+    await expect(eventsOf(bzip2)).rejects.toThrow(/bzip2-compressed objects are not supported/);
+    const binary = Buffer.from(Array.from({ length: 2000 }, (_, index) => (index * 37) % 256));
+    await expect(eventsOf(binary)).rejects.toThrow(ParseError);
+  });
+
   it('fails malformed JSON with a ParseError and corrupt gzip with a DecompressError', async () => {
     await expect(eventsOf('{"a":1}{"b":')).rejects.toThrow(ParseError);
     const cut = gzipSync('x'.repeat(1000)).subarray(0, 15);

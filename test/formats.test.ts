@@ -253,6 +253,20 @@ describe('CSV', () => {
     expect(sniffCsv(['Starting the server', 'Listening on port'])).toBeUndefined();
   });
 
+  it('does not take names with spaces inside or around them for a header', () => {
+    expect(sniffCsv(['hello, world', 'goodbye, world'])).toBeUndefined();
+    expect(sniffCsv(['message one\there', 'message two\tthere'])).toBeUndefined();
+    expect(sniffCsv(['start time;end time', '10:00;11:00'])).toBeUndefined();
+    expect(sniffCsv(['time ,source', 't1,s1'])).toBeUndefined();
+  });
+
+  it('finds quoted headers, names with parentheses, and a header with trailing blanks', () => {
+    expect(sniffCsv(['"time","source"', '"t1","s1"'])?.header).toEqual(['time', 'source']);
+    expect(sniffCsv(['date\tcs(Host)', '2024-01-01\texample.com'])?.header)
+      .toEqual(['date', 'cs(Host)']);
+    expect(sniffCsv(['time,source  ', 't1,s1'])?.header).toEqual(['time', 'source']);
+  });
+
   it('does not take rows of different widths for a table', () => {
     expect(sniffCsv(['a,b,c', '1,2', '1,2,3'])).toBeUndefined();
   });

@@ -128,7 +128,7 @@ describe('nested compression', () => {
 });
 
 describe('binary content and invalid UTF-8', () => {
-  it('refuses random bytes that match no signature with a ParseError naming the object', async () => {
+  it('refuses random bytes matching no signature with a ParseError naming the object', async () => {
     for (const length of [40, 1024 * 1024]) {
       const error = await failure(seededBytes(length, length));
       expect(error).toBeInstanceOf(ParseError);

@@ -3,9 +3,11 @@
 // The dialect is sniffed from the first lines: a delimiter (tab, comma, semicolon or space)
 // for which the first line reads as a header (two or more distinct names, three or more for
 // space) and every following sampled line has exactly as many fields. A name starts with a
-// letter or underscore and holds letters, digits, `_ - . ( )` (and inner spaces when the
-// delimiter is not a space). With a space delimiter the data rows must also hold at least one
-// value that is not name-like, so a few lines of prose are not taken for a table.
+// letter or underscore and holds letters, digits and `_ - . ( )`, quoted or not; a field with
+// a space inside it or around it is no name, whatever the delimiter, so prose with a comma
+// or a tab in each line (`hello, world`) stays plain lines. With a space delimiter the data
+// rows must also hold at least one value that is not name-like, so a few lines of prose are
+// not taken for a table.
 // A header-less CSV therefore reads as plain lines: its first row is data, not names.
 
 export interface CsvDialect {
@@ -16,7 +18,6 @@ export interface CsvDialect {
 const DELIMITERS = ['\t', ',', ';', ' '] as const;
 const MAX_SAMPLE_ROWS = 20;
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-.()]*$/;
-const NAME_WITH_SPACES = /^[A-Za-z_][A-Za-z0-9_\-.() ]*$/;
 
 /** Splits one line into fields; double quotes protect delimiters, `""` is a quote. */
 export function splitCsvLine(line: string, delimiter: string): string[] {
@@ -69,10 +70,9 @@ function readQuoted(line: string, from: number, delimiter: string): [string, num
 
 function isHeader(fields: readonly string[], delimiter: string): boolean {
   const minimum = delimiter === ' ' ? 3 : 2;
-  const name = delimiter === ' ' ? NAME : NAME_WITH_SPACES;
   return (
     fields.length >= minimum &&
-    fields.every((field) => name.test(field)) &&
+    fields.every((field) => NAME.test(field)) &&
     new Set(fields).size === fields.length
   );
 }
@@ -93,7 +93,8 @@ export function sniffCsv(lines: readonly string[]): CsvDialect | undefined {
   const sample = rest.slice(0, MAX_SAMPLE_ROWS);
 
   for (const delimiter of DELIMITERS) {
-    const header = splitCsvLine(first, delimiter).map((field) => field.trim());
+    // Blanks at the end of the line are a writer's slip, not part of the last name.
+    const header = splitCsvLine(first.trimEnd(), delimiter);
     if (!isHeader(header, delimiter)) continue;
     const rows = sample.map((line) => splitCsvLine(line, delimiter));
     if (fitsRows(rows, header.length, delimiter)) return { delimiter, header };
