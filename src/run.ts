@@ -23,11 +23,15 @@ import { queueSocketPath, resolveWazuhDir } from './wazuh/paths.js';
 import type { EventSink } from './wazuh/sink.js';
 import { WazuhSocketSink } from './wazuh/socket-sink.js';
 
-/** Resolves with 0 or the exit code of the first message that failed. */
+/**
+ * Resolves with 0 or the exit code of the first message that failed. Once `stop` fires, the
+ * run stops receiving, deletes the messages it had finished and resolves.
+ */
 export async function runSubscriber(
   options: SubscriberOptions,
   logger: Logger,
   stats: RunStats,
+  stop?: AbortSignal,
 ): Promise<number> {
   const queueRef = parseQueueRef(options.queue);
   const aws = await createAwsClients({ ...options, queueRegion: queueRef.region });
@@ -35,9 +39,12 @@ export async function runSubscriber(
     const sink = await openSink(options, stats, logger);
     const watchdog = watchForStall();
     try {
-      const draining = drain(options, { aws, sink, queueRef, logger, stats });
+      const draining = drain(options, { aws, sink, queueRef, logger, stats, stop });
       const exitCode = await Promise.race([draining, watchdog.stalled]);
-      await sink.close();
+      // After a stop, the events still queued in the sink belong to messages that stay in the
+      // queue: closing must not wait for analysisd to take them.
+      if (stop?.aborted === true) void closeQuietly(sink);
+      else await sink.close();
       return exitCode;
     } catch (error) {
       await closeQuietly(sink);
@@ -57,6 +64,7 @@ interface RunContext {
   readonly queueRef: QueueRef;
   readonly logger: Logger;
   readonly stats: RunStats;
+  readonly stop: AbortSignal | undefined;
 }
 
 async function drain(options: SubscriberOptions, run: RunContext): Promise<number> {
@@ -80,7 +88,7 @@ async function drain(options: SubscriberOptions, run: RunContext): Promise<numbe
     skipOnError: options.skipOnError,
     deleteMessages: options.dryRunOutput === undefined,
     visibilityTimeoutSec,
-  });
+  }, run.stop);
 }
 
 /**

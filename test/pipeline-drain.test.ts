@@ -482,3 +482,119 @@ describe('reports of many failing messages', () => {
   });
 });
 
+
+/** Resolves once the signal fires; never, without one. */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/**
+ * Objects keyed `slow...` send one event, then hold on until the run's stop aborts their
+ * stream, and end without an error: the worst case, a stream cut short that looks complete.
+ * The others are eventsOfTestObject's. Records the keys whose streams were started.
+ */
+function stoppableEvents(started: string[]) {
+  return async function* events(
+    ref: ObjectRef,
+    signal?: AbortSignal,
+  ): AsyncIterable<readonly WazuhEvent[]> {
+    started.push(ref.key);
+    if (!ref.key.startsWith('slow')) {
+      yield* eventsOfTestObject(ref);
+      return;
+    }
+    yield [{ key: ref.key, index: 0 }];
+    await aborted(signal);
+  };
+}
+
+const finishedLine = (id: string) => (line: string) => line.startsWith(`DEBUG: Message ${id}:`);
+
+describe('a run asked to stop', () => {
+  /** Deletes wait in the batcher until the stop sends them, as they may when a signal comes. */
+  const LINGERING: DrainSettings = { ...SETTINGS, deleteLingerMs: 60_000 };
+
+  it('deletes the messages finished before the stop and leaves those in processing', async () => {
+    const queue = new FakeQueue([
+      message('done1', 'objects:b/n2'),
+      message('slow1', 'objects:b/slow1'),
+      message('done2', 'objects:b/n1'),
+      message('slow2', 'objects:b/slow2,b/n4'),
+    ]);
+    const started: string[] = [];
+    const run = harness(queue, { events: stoppableEvents(started) });
+    const stop = new AbortController();
+
+    const draining = drainQueue(run.deps, LINGERING, stop.signal);
+    await until(() => ['done1', 'done2'].every((id) => run.lines.some(finishedLine(id))) &&
+      started.filter((key) => key.startsWith('slow')).length === 2);
+    expect(queue.deleted).toEqual([]);
+    stop.abort();
+    const code = await draining;
+
+    expect(code).toBe(0);
+    expect(queue.deleted.sort()).toEqual(['done1', 'done2']);
+    expect(run.stats.messagesDeleted).toBe(2);
+    // slow2's second object is never started once the stop came.
+    expect(started).not.toContain('n4');
+    expect(run.lines.filter(finishedLine('slow1'))).toEqual([
+      'DEBUG: Message slow1: in processing at the stop; it stays in the queue',
+    ]);
+    expect(errorLines(run.lines)).toEqual([]);
+  });
+
+  it('leaves a message cut short by the stop even with --skip_on_error', async () => {
+    const queue = new FakeQueue([message('done', 'objects:b/n1'), message('slow', 'objects:b/slow')]);
+    const run = harness(queue, {
+      events: async function* (ref, signal) {
+        if (ref.key.startsWith('slow')) {
+          await aborted(signal);
+          throw new Error('The operation was aborted');
+        }
+        yield* eventsOfTestObject(ref);
+      },
+    });
+    const stop = new AbortController();
+
+    const draining = drainQueue(run.deps, { ...LINGERING, skipOnError: true }, stop.signal);
+    await until(() => run.lines.some(finishedLine('done')));
+    stop.abort();
+    await draining;
+
+    expect(queue.deleted).toEqual(['done']);
+    expect(errorLines(run.lines)).toEqual([]);
+  });
+
+  it('abandons a receive in progress and receives no more', async () => {
+    let receives = 0;
+    const queue = new ScriptedQueue([
+      async () => [message('done', 'objects:b/n1')],
+      () => { receives++; return new Promise<QueueMessage[]>(() => {}); },
+      async () => { receives++; return [message('late', 'objects:b/n1')]; },
+    ]);
+    const run = harness(queue);
+    const stop = new AbortController();
+
+    const draining = drainQueue(run.deps, LINGERING, stop.signal);
+    await until(() => receives === 1 && run.lines.some(finishedLine('done')));
+    stop.abort();
+    const code = await draining;
+
+    expect(code).toBe(0);
+    expect(queue.deleted).toEqual(['done']);
+    expect(receives).toBe(1);
+  });
+
+  it('receives nothing when stopped before it starts', async () => {
+    const queue = new FakeQueue([message('m1', 'objects:b/n1')]);
+    const run = harness(queue);
+    const stop = new AbortController();
+    stop.abort();
+
+    const code = await drainQueue(run.deps, SETTINGS, stop.signal);
+
+    expect(code).toBe(0);
+    expect(queue.receiveWaits).toEqual([]);
+    expect(run.sink.written).toEqual([]);
+  });
+});

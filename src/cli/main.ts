@@ -7,8 +7,8 @@
 //   8 decompression failed, 9 parsing failed, 11 Wazuh not reachable, 12 invalid subscriber
 //   type or unexpected error, 13 sending to Wazuh failed, 15 invalid endpoint, 16 throttled,
 //   20 queue not found, 21 queue receive/delete failed or Security Lake argument missing,
-//   22 invalid region, 23 profile not found; a bucket or service run ends with the code of
-//   Wazuh's Python wodle.
+//   22 invalid region, 23 profile not found, 143 SIGTERM; a bucket or service run ends with
+//   the code of Wazuh's Python wodle.
 
 import { ArgumentError, ExitCode, WodleError } from '../errors.js';
 import { Logger } from '../log.js';
@@ -20,8 +20,15 @@ import { helpText, PROGRAM_NAME, USAGE } from './help.js';
 import type { SubscriberOptions } from './options.js';
 import { ProgressLine } from './progress.js';
 
-/** Wazuh's wodle ends with 2 on SIGINT, after one ERROR line. */
-const SIGINT_EXIT_CODE = ExitCode.badArguments;
+/**
+ * Wazuh's wodle ends with 2 on SIGINT, after one ERROR line. SIGTERM (a service manager, or
+ * modulesd stopping) ends with 143, what a shell reports for a process SIGTERM ended (128 + 15).
+ */
+const STOP_EXIT_CODES = { SIGINT: ExitCode.badArguments, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof STOP_EXIT_CODES;
+
+/** How long a signalled run may take to delete the messages it finished before it exits anyway. */
+const STOP_GRACE_MS = 5_000;
 
 /** The AWS SDK warns on stderr under Node 20; modulesd would forward it as events. */
 const SUPPRESSED_WARNING = 'NodeVersionSupportWarning';
@@ -58,20 +65,104 @@ async function subscribe(options: SubscriberOptions, baseLogger: Logger): Promis
   const progress = ProgressLine.wanted() ? new ProgressLine(stats) : undefined;
   const logger = progress ? new Logger(options.debugLevel, progress.lineWriter()) : baseLogger;
 
-  process.once('SIGINT', () => {
+  const stop = new StopOnSignal(stats, (line, exitCode) => {
     progress?.stop();
-    logger.error('SIGINT received.');
-    void finish(SIGINT_EXIT_CODE);
+    logger.error(line);
+    void finish(exitCode);
   });
 
   // Loaded only here: help and hand-off runs need neither the pipeline nor the AWS SDK.
   const { runSubscriber } = await import('../run.js');
   progress?.start();
   try {
-    return await runSubscriber(options, logger, stats);
+    const exitCode = await runSubscriber(options, logger, stats, stop.signal);
+    return stop.requested ? concludeStop(stop, logger) : exitCode;
+  } catch (error) {
+    if (!stop.requested) throw error;
+    // The signal is what ended the run; what failed while it stopped is detail.
+    const message = error instanceof Error ? error.message : String(error);
+    logger.debug(1, `While stopping: ${message}`);
+    return concludeStop(stop, logger);
   } finally {
     progress?.stop();
   }
+}
+
+/**
+ * SIGINT and SIGTERM during a subscriber run. The first one aborts `signal`: the run stops
+ * receiving, deletes the messages it had finished and ends, and conclude() gives its ERROR
+ * line and exit code. A second signal, or STOP_GRACE_MS without an end, ends the run at once
+ * through `exitNow`. Either way one ERROR line names the signal and what was deleted.
+ */
+class StopOnSignal {
+  private readonly controller = new AbortController();
+  private readonly stats: RunStats;
+  private readonly exitNow: (line: string, exitCode: number) => void;
+  private received: StopSignal | undefined;
+  private ended = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(stats: RunStats, exitNow: (line: string, exitCode: number) => void) {
+    this.stats = stats;
+    this.exitNow = exitNow;
+    // Listening also keeps Node from ending the process at SIGTERM, before the deletes.
+    process.on('SIGINT', () => this.onSignal('SIGINT'));
+    process.on('SIGTERM', () => this.onSignal('SIGTERM'));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get requested(): boolean {
+    return this.received !== undefined;
+  }
+
+  /** The run ended after the signal: its ERROR line (unless already printed) and exit code. */
+  conclude(): { line: string | undefined; exitCode: number } {
+    clearTimeout(this.graceTimer);
+    const { line, exitCode } = this.outcome('');
+    if (this.ended) return { line: undefined, exitCode };
+
+    this.ended = true;
+    return { line, exitCode };
+  }
+
+  private onSignal(name: StopSignal): void {
+    if (this.ended) return;
+    if (this.received !== undefined) {
+      this.endAtOnce(`a second signal (${name}) came before the run had stopped`);
+      return;
+    }
+
+    this.received = name;
+    const graceSec = STOP_GRACE_MS / 1000;
+    this.graceTimer = setTimeout(
+      () => this.endAtOnce(`the run had not stopped within ${graceSec} s`),
+      STOP_GRACE_MS,
+    );
+    this.controller.abort(name);
+  }
+
+  private endAtOnce(why: string): void {
+    this.ended = true;
+    const { line, exitCode } = this.outcome(` Exited at once: ${why}.`);
+    this.exitNow(line, exitCode);
+  }
+
+  private outcome(how: string): { line: string; exitCode: number } {
+    const name = this.received ?? 'SIGINT';
+    const deleted = this.stats.messagesDeleted;
+    const line = `${name} received.${how} ${deleted} messages whose events were all sent ` +
+      'were deleted; the others stay in the queue.';
+    return { line, exitCode: STOP_EXIT_CODES[name] };
+  }
+}
+
+function concludeStop(stop: StopOnSignal, logger: Logger): number {
+  const { line, exitCode } = stop.conclude();
+  if (line !== undefined) logger.error(line);
+  return exitCode;
 }
 
 /** Turns what ended the run into its exit code, printing why. */

@@ -20,9 +20,19 @@
 // messages, but a queue whose messages keep coming back (a failed message under a timeout
 // of 0) would never answer empty: after MAX_FRUITLESS_RECEIVES of them in a row, the run
 // stops receiving.
+//
+// Stopping early. When the caller's stop signal fires (SIGINT or SIGTERM), the run stops
+// receiving and starting objects, aborts the object streams in progress, and deletes the
+// messages that had finished before the signal: their events were all accepted, and left in
+// the queue they would be sent again. A message still in processing at the signal stays in
+// the queue whatever its processing ends with afterwards: an object stream cut short by the
+// abort may end without an error, so an ending after the signal proves nothing. A receive in
+// progress at the signal is abandoned; what it brings stays invisible until its visibility
+// timeout lapses, then comes back.
 
 import { ExitCode, WodleError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ObjectRef } from '../model.js';
 import { DeleteBatcher, MAX_BATCH_ENTRIES } from '../queue/delete-batcher.js';
 import { VisibilityKeeper, type VisibilityKeepalive } from '../queue/keepalive.js';
 import type { MessageQueue, QueueMessage } from '../queue/message-queue.js';
@@ -45,6 +55,9 @@ export interface DrainSettings {
   readonly deleteLingerMs?: number;
 }
 
+/** What a message cut short by a stop request ends with; such a message is left, unreported. */
+const STOPPED = new WodleError(ExitCode.unexpected, 'the run was asked to stop');
+
 /** Receives in a row that brought only messages this run already had, before it stops. */
 export const MAX_FRUITLESS_RECEIVES = 3;
 
@@ -62,10 +75,15 @@ export interface DrainDeps extends MessageStages {
 
 /**
  * Drains the queue. Resolves with 0 or the exit code of the first message that failed;
- * rejects with the run-ending error once the messages in flight have settled.
+ * rejects with the run-ending error once the messages in flight have settled. Once `stop`
+ * fires it resolves as soon as the messages finished by then are deleted.
  */
-export async function drainQueue(deps: DrainDeps, settings: DrainSettings): Promise<number> {
-  return new QueueDrain(deps, settings).run();
+export async function drainQueue(
+  deps: DrainDeps,
+  settings: DrainSettings,
+  stop: AbortSignal = new AbortController().signal,
+): Promise<number> {
+  return new QueueDrain(deps, settings, stop).run();
 }
 
 class QueueDrain {
@@ -78,24 +96,33 @@ class QueueDrain {
   private readonly messageContext: MessageContext;
   private readonly settleContext: SettleContext;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages being settled (deleted, when they are to be): waited for even after a stop. */
+  private readonly settling = new Set<Promise<number>>();
+  private readonly stop: AbortSignal;
+  private readonly stopped: Promise<void>;
   private fatal: WodleError | undefined;
   private firstFailureCode = 0;
 
-  constructor(deps: DrainDeps, settings: DrainSettings) {
+  constructor(deps: DrainDeps, settings: DrainSettings, stop: AbortSignal) {
     this.deps = deps;
     this.settings = settings;
+    this.stop = stop;
+    this.stopped = whenAborted(stop);
     this.deleter = new DeleteBatcher(deps.queue, settings.deleteLingerMs);
     this.keeper = new VisibilityKeeper(deps.queue, settings.visibilityTimeoutSec, deps.logger);
     this.reports = new FoldedReports(deps.logger);
-    this.messageContext = { ...deps, reports: this.reports };
+    // The stop aborts the object streams in progress, so no more of their events go out.
+    const events = (ref: ObjectRef, signal?: AbortSignal) => deps.events(ref, signal ?? stop);
+    this.messageContext = { ...deps, events, reports: this.reports };
     this.settleContext = { ...settings, ...deps, reports: this.reports, deleter: this.deleter };
   }
 
   async run(): Promise<number> {
     try {
       await this.receiveUntilEmpty();
-      await Promise.all(this.inFlight);
+      await Promise.race([Promise.all(this.inFlight), this.stopped]);
       await this.deleter.flush();
+      if (this.stop.aborted) await this.settleFinished();
     } finally {
       this.reports.close();
     }
@@ -104,12 +131,20 @@ class QueueDrain {
     return this.firstFailureCode;
   }
 
+  /** After a stop: waits for the deletes of the messages that had finished before it. */
+  private async settleFinished(): Promise<void> {
+    const unfinished = this.inFlight.size - this.settling.size;
+    this.deps.logger.debug(1, `Stopping: deleting ${this.settling.size} finished messages; ` +
+      `up to ${unfinished} messages in processing stay in the queue`);
+    await Promise.allSettled(this.settling);
+  }
+
   private async receiveUntilEmpty(): Promise<void> {
     let waitSec = this.settings.firstWaitSec;
     let fruitless = 0;
-    while (this.fatal === undefined) {
+    while (!this.isEnding()) {
       const freeSlots = await this.freeSlots();
-      if (this.fatal !== undefined) return;
+      if (this.isEnding()) return;
 
       const messages = await this.receive(Math.min(MAX_BATCH_ENTRIES, freeSlots), waitSec);
       if (messages.length === 0) return;
@@ -125,9 +160,14 @@ class QueueDrain {
     }
   }
 
+  private isEnding(): boolean {
+    return this.fatal !== undefined || this.stop.aborted;
+  }
+
   private async receive(maxMessages: number, waitSec: number): Promise<QueueMessage[]> {
     try {
-      const messages = await this.deps.queue.receive(maxMessages, waitSec);
+      const receiving = this.deps.queue.receive(maxMessages, waitSec);
+      const messages = await Promise.race([receiving, this.stopped.then(() => [])]);
       this.deps.logger.debug(2, `Received ${messages.length} messages`);
       return messages;
     } catch (error) {
@@ -138,7 +178,9 @@ class QueueDrain {
 
   /** Waits until fewer than maxInFlight messages are in processing; returns the free count. */
   private async freeSlots(): Promise<number> {
-    while (this.inFlight.size >= this.settings.maxInFlight) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.settings.maxInFlight && !this.stop.aborted) {
+      await Promise.race([...this.inFlight, this.stopped]);
+    }
     return this.settings.maxInFlight - this.inFlight.size;
   }
 
@@ -183,13 +225,18 @@ class QueueDrain {
   private async handle(message: QueueMessage, keepalive: VisibilityKeepalive): Promise<void> {
     let sent = false;
     try {
-      const result = await processMessage(message, this.messageContext, () => this.fatal);
+      const result = await processMessage(message, this.messageContext, () => this.runError());
+      if (this.stop.aborted) {
+        this.deps.logger.debug(1, `Message ${message.id}: in processing at the stop; ` +
+          'it stays in the queue');
+        return;
+      }
       if (result.kind === 'failed' && isRunFatal(result.error)) this.endRun(result.error);
       sent = this.isToBeDeleted(result);
 
       // The newest delivery: its receipt handle is the one SQS deletes by.
       const delivery = keepalive.message;
-      const code = await settleMessage(delivery, result, this.settleContext);
+      const code = await this.settle(delivery, result);
       if (this.firstFailureCode === 0) this.firstFailureCode = code;
       // Delivered again while the delete was on its way: the old handle may not have deleted it.
       if (sent && keepalive.message !== delivery) await this.deleteAgain(keepalive.message);
@@ -199,6 +246,21 @@ class QueueDrain {
     } finally {
       keepalive.stop();
       this.ledger.finish(message.id, sent ? 'sent' : 'left');
+    }
+  }
+
+  /** Why no further object of a message is to be started, if it is not. */
+  private runError(): WodleError | undefined {
+    return this.fatal ?? (this.stop.aborted ? STOPPED : undefined);
+  }
+
+  private async settle(message: QueueMessage, result: MessageResult): Promise<number> {
+    const settled = settleMessage(message, result, this.settleContext);
+    this.settling.add(settled);
+    try {
+      return await settled;
+    } finally {
+      this.settling.delete(settled);
     }
   }
 
@@ -228,4 +290,10 @@ class QueueDrain {
       ? error
       : new WodleError(ExitCode.unexpected, String(error), { cause: error });
   }
+}
+
+/** Resolves when the signal fires (at once if it already has); never rejects. */
+function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
