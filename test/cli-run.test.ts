@@ -1,11 +1,16 @@
 // Runs of the real wrapper against a local fauxqs S3/SQS on 127.0.0.1: the dry run (events as
-// JSON lines, no message deleted) and SIGINT (exit 2 with one ERROR line, as Wazuh's wodle).
+// JSON lines, no message deleted), SIGINT (exit 2 with one ERROR line, as Wazuh's wodle) and
+// SIGTERM (exit 143 once the finished messages are deleted; the others stay in the queue).
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadDatagramAddon } from '../src/wazuh/native.js';
+import { parseDatagram } from './support/local-harness.js';
+import { useWodleHarness } from './support/wodle-harness.js';
 
 // @ts-expect-error: plain JavaScript helper without type declarations
 import { startLocalAws } from '../scripts/lib/local-aws.mjs';
@@ -106,7 +111,7 @@ describe('a dry run', () => {
 });
 
 describe('SIGINT', () => {
-  it('ends a run waiting on an empty queue with exit 2 and "ERROR: SIGINT received."', async () => {
+  it('ends a run waiting on an empty queue at once with exit 2 and "ERROR: SIGINT received."', async () => {
     await aws.createQueue('sigint-empty');
     mkdirSync(join(wazuhDir, 'queue/sockets'), { recursive: true });
     const receiver = startReceiver(join(wazuhDir, 'queue/sockets/queue'));
@@ -128,9 +133,93 @@ describe('SIGINT', () => {
       child.kill('SIGINT');
 
       expect(await exited).toBe(2);
-      expect(stdout).toMatch(/^ERROR: SIGINT received\.$/m);
+      expect(stdout.split('\n').filter((line) => line.startsWith('ERROR:'))).toEqual([
+        'ERROR: SIGINT received. 0 messages whose events were all sent were deleted; ' +
+          'the others stay in the queue.',
+      ]);
     } finally {
       receiver.stop();
+    }
+  });
+});
+
+/**
+ * Plays an analysisd that reads until a condition on what it got holds, then reads no more:
+ * its socket fills (a few datagrams on Linux), and the events still to send wait for room.
+ */
+function stallingAnalysisd(socketPath: string, stallOnce: (logFiles: string[]) => boolean) {
+  const addon = loadDatagramAddon();
+  const fd = addon.bind(socketPath);
+  const slotBytes = 128 * 1024;
+  const data = Buffer.alloc(slotBytes * 16);
+  const lengths = new Uint32Array(16);
+  const logFiles: string[] = [];
+  let reading = true;
+
+  const timer = setInterval(() => {
+    let received;
+    while (reading && (received = addon.receiveBatch(fd, data, slotBytes, lengths)) > 0) {
+      for (let i = 0; i < received; i++) {
+        const text = data.toString('utf8', i * slotBytes, i * slotBytes + lengths[i]!);
+        logFiles.push(parseDatagram(text).aws.log_info.log_file);
+      }
+      reading = !stallOnce(logFiles);
+    }
+  }, 1);
+  return {
+    get stalled() { return !reading; },
+    close() { clearInterval(timer); addon.close(fd); },
+  };
+}
+
+describe('SIGTERM', () => {
+  const setting = useWodleHarness('cli-sigterm-');
+  const smallKeys = ['small-1.jsonl', 'small-2.jsonl', 'small-3.jsonl'];
+  const largeKeys = ['large-1.jsonl', 'large-2.jsonl'];
+  const LARGE_EVENTS = 20_000;
+
+  it('deletes the messages whose events were all sent, leaves the others and exits 143', async () => {
+    const bucket = 'sigterm-logs';
+    await setting.aws.createBucket(bucket);
+    const queueUrl = await setting.aws.createQueue('sigterm-queue');
+    for (const key of smallKeys) await setting.aws.putAndNotify(queueUrl, bucket, key, JSON_LINES);
+    const large = Array.from({ length: LARGE_EVENTS }, (_, n) => `{"n":${n}}`).join('\n');
+    for (const key of largeKeys) await setting.aws.putAndNotify(queueUrl, bucket, key, large);
+
+    // Once every event of the small objects and some of each large one came, the large ones
+    // can never finish: their messages are in processing at the signal.
+    const wazuhDir = join(setting.wazuhDir, 'stalling');
+    mkdirSync(join(wazuhDir, 'queue/sockets'), { recursive: true });
+    const analysisd = stallingAnalysisd(join(wazuhDir, 'queue/sockets/queue'), (logFiles) =>
+      smallKeys.every((key) => logFiles.filter((file) => file === key).length === 3) &&
+      largeKeys.every((key) => logFiles.includes(key)));
+    try {
+      const child = spawn(WRAPPER, ['-sb', 'buckets', '-q', 'sigterm-queue', '-d', '1'], {
+        env: { ...setting.env, WAZUH_PATH: wazuhDir },
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8');
+      const smallDone = new Promise<void>((resolveDone) => {
+        child.stdout.on('data', (chunk: string) => {
+          stdout += chunk;
+          const finished = stdout.match(/^DEBUG: Message \S+: 1 objects, 3 events sent$/gm);
+          if (finished?.length === smallKeys.length) resolveDone();
+        });
+      });
+      const exited = new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+
+      await smallDone;
+      while (!analysisd.stalled) await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+      child.kill('SIGTERM');
+
+      expect(await exited).toBe(143);
+      expect(stdout.split('\n').filter((line) => line.startsWith('ERROR:'))).toEqual([
+        'ERROR: SIGTERM received. 3 messages whose events were all sent were deleted; ' +
+          'the others stay in the queue.',
+      ]);
+      expect(await setting.aws.queueDepth(queueUrl)).toBe(largeKeys.length);
+    } finally {
+      analysisd.close();
     }
   });
 });
