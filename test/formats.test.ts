@@ -267,6 +267,13 @@ describe('CSV', () => {
     expect(sniffCsv(['time,source  ', 't1,s1'])?.header).toEqual(['time', 'source']);
   });
 
+  it('takes names with inner spaces only from a header quoted field by field', () => {
+    expect(sniffCsv(['"Event Time","User Name"', '"2024-01-01","ana"'])?.header)
+      .toEqual(['Event Time', 'User Name']);
+    expect(sniffCsv(['"Event Time",User Name', '"2024-01-01",ana'])).toBeUndefined();
+    expect(sniffCsv(['"hello, world","x"', '"a","b"'])).toBeUndefined();
+  });
+
   it('does not take rows of different widths for a table', () => {
     expect(sniffCsv(['a,b,c', '1,2', '1,2,3'])).toBeUndefined();
   });

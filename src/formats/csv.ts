@@ -5,7 +5,8 @@
 // space) and every following sampled line has exactly as many fields. A name starts with a
 // letter or underscore and holds letters, digits and `_ - . ( )`, quoted or not; a field with
 // a space inside it or around it is no name, whatever the delimiter, so prose with a comma
-// or a tab in each line (`hello, world`) stays plain lines. With a space delimiter the data
+// or a tab in each line (`hello, world`) stays plain lines. Only a header quoted field by
+// field, as spreadsheet exports write one, may have names with single inner spaces. With a space delimiter the data
 // rows must also hold at least one value that is not name-like, so a few lines of prose are
 // not taken for a table.
 // A header-less CSV therefore reads as plain lines: its first row is data, not names.
@@ -18,6 +19,8 @@ export interface CsvDialect {
 const DELIMITERS = ['\t', ',', ';', ' '] as const;
 const MAX_SAMPLE_ROWS = 20;
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-.()]*$/;
+/** In a header whose every field is quoted, names may hold single spaces: `"Event Time"`. */
+const QUOTED_NAME = /^[A-Za-z_][A-Za-z0-9_\-.()]*( [A-Za-z0-9_\-.()]+)*$/;
 
 /** Splits one line into fields; double quotes protect delimiters, `""` is a quote. */
 export function splitCsvLine(line: string, delimiter: string): string[] {
@@ -68,13 +71,19 @@ function readQuoted(line: string, from: number, delimiter: string): [string, num
   }
 }
 
-function isHeader(fields: readonly string[], delimiter: string): boolean {
+function isHeader(fields: readonly string[], delimiter: string, line: string): boolean {
   const minimum = delimiter === ' ' ? 3 : 2;
+  const name = delimiter !== ' ' && isQuotedThroughout(line, delimiter) ? QUOTED_NAME : NAME;
   return (
     fields.length >= minimum &&
-    fields.every((field) => NAME.test(field)) &&
+    fields.every((field) => name.test(field)) &&
     new Set(fields).size === fields.length
   );
+}
+
+/** Every field of the line written in double quotes, as spreadsheet exports write headers. */
+function isQuotedThroughout(line: string, delimiter: string): boolean {
+  return line.split(delimiter).every((raw) => /^".*"$/.test(raw));
 }
 
 function fitsRows(rows: readonly string[][], width: number, delimiter: string): boolean {
@@ -94,8 +103,9 @@ export function sniffCsv(lines: readonly string[]): CsvDialect | undefined {
 
   for (const delimiter of DELIMITERS) {
     // Blanks at the end of the line are a writer's slip, not part of the last name.
-    const header = splitCsvLine(first.trimEnd(), delimiter);
-    if (!isHeader(header, delimiter)) continue;
+    const line = first.trimEnd();
+    const header = splitCsvLine(line, delimiter);
+    if (!isHeader(header, delimiter, line)) continue;
     const rows = sample.map((line) => splitCsvLine(line, delimiter));
     if (fitsRows(rows, header.length, delimiter)) return { delimiter, header };
   }
