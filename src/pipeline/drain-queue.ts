@@ -30,6 +30,8 @@
 // progress at the signal is abandoned; what it brings stays invisible until its visibility
 // timeout lapses, then comes back.
 
+import { setMaxListeners } from 'node:events';
+
 import { ExitCode, WodleError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ObjectRef } from '../model.js';
@@ -108,11 +110,16 @@ class QueueDrain {
     this.settings = settings;
     this.stop = stop;
     this.stopped = whenAborted(stop);
+    // The stop aborts the object streams in progress, so no more of their events go out. Each
+    // stream listens on `streams` (the SDK lets go once its request ends), many at once.
+    const streams = new AbortController();
+    setMaxListeners(0, streams.signal);
+    void this.stopped.then(() => streams.abort());
     this.deleter = new DeleteBatcher(deps.queue, settings.deleteLingerMs);
     this.keeper = new VisibilityKeeper(deps.queue, settings.visibilityTimeoutSec, deps.logger);
     this.reports = new FoldedReports(deps.logger);
-    // The stop aborts the object streams in progress, so no more of their events go out.
-    const events = (ref: ObjectRef, signal?: AbortSignal) => deps.events(ref, signal ?? stop);
+    const events = (ref: ObjectRef, signal?: AbortSignal) =>
+      deps.events(ref, signal ?? streams.signal);
     this.messageContext = { ...deps, events, reports: this.reports };
     this.settleContext = { ...settings, ...deps, reports: this.reports, deleter: this.deleter };
   }
