@@ -110,16 +110,10 @@ class QueueDrain {
     this.settings = settings;
     this.stop = stop;
     this.stopped = whenAborted(stop);
-    // The stop aborts the object streams in progress, so no more of their events go out. Each
-    // stream listens on `streams` (the SDK lets go once its request ends), many at once.
-    const streams = new AbortController();
-    setMaxListeners(0, streams.signal);
-    void this.stopped.then(() => streams.abort());
     this.deleter = new DeleteBatcher(deps.queue, settings.deleteLingerMs);
     this.keeper = new VisibilityKeeper(deps.queue, settings.visibilityTimeoutSec, deps.logger);
     this.reports = new FoldedReports(deps.logger);
-    const events = (ref: ObjectRef, signal?: AbortSignal) =>
-      deps.events(ref, signal ?? streams.signal);
+    const events = abortedBy(this.stopped, deps.events);
     this.messageContext = { ...deps, events, reports: this.reports };
     this.settleContext = { ...settings, ...deps, reports: this.reports, deleter: this.deleter };
   }
@@ -302,5 +296,19 @@ class QueueDrain {
 /** Resolves when the signal fires (at once if it already has); never rejects. */
 function whenAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+type EventsStage = MessageStages['events'];
+
+/** The stages' events, over streams the stop aborts, so no more of their events go out. */
+function abortedBy(stopped: Promise<void>, events: EventsStage): EventsStage {
+  // Every object stream in progress listens on this signal, many at once: more than the 10
+  // listeners after which Node warns on stderr. The SDK lets go once its request ends.
+  const streams = new AbortController();
+  setMaxListeners(0, streams.signal);
+  void stopped.then(() => streams.abort());
+  return (ref: ObjectRef, signal?: AbortSignal) => events(ref, signal ?? streams.signal);
 }
