@@ -598,3 +598,21 @@ describe('a run asked to stop', () => {
     expect(run.sink.written).toEqual([]);
   });
 });
+
+describe('the closing summary line', () => {
+  it('says how many messages stay in the queue for a later run', () => {
+    const stats = new RunStats();
+    Object.assign(stats, { messagesReceived: 5, messagesDeleted: 2, messagesFailed: 1 });
+
+    expect(summaryLine(stats)).toMatch(
+      /^Processed 5 messages \(2 deleted, 1 failed, 3 left in the queue\), 0 objects/,
+    );
+  });
+
+  it('mentions nothing left when every message was deleted', () => {
+    const stats = new RunStats();
+    Object.assign(stats, { messagesReceived: 3, messagesDeleted: 3 });
+
+    expect(summaryLine(stats)).toMatch(/^Processed 3 messages \(3 deleted\), /);
+  });
+});

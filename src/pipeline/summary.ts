@@ -5,6 +5,9 @@ import type { RunStats } from '../stats.js';
 export function summaryLine(stats: RunStats): string {
   const messages = [`${stats.messagesDeleted} deleted`];
   if (stats.messagesFailed > 0) messages.push(`${stats.messagesFailed} failed`);
+  // Failed, interrupted or dry-run messages: they come back in a later run.
+  const left = stats.messagesReceived - stats.messagesDeleted;
+  if (left > 0) messages.push(`${left} left in the queue`);
 
   const extras = [
     [stats.eventsDiscarded, 'events discarded'],
