@@ -28,6 +28,9 @@ const ACCESS_DENIED_NAMES = new Set([
   'SignatureDoesNotMatch',
   'UnrecognizedClientException',
   'KMS.AccessDeniedException',
+  // S3's own names.
+  'Forbidden',
+  'AllAccessDisabled',
 ]);
 
 const THROTTLING_NAMES = new Set([
@@ -38,6 +41,7 @@ const THROTTLING_NAMES = new Set([
   'RequestThrottledException',
   'RequestLimitExceeded',
   'TooManyRequestsException',
+  'TooManyRequests',
   'SlowDown',
 ]);
 
@@ -78,21 +82,34 @@ export function mapAwsError(error: unknown, operation: AwsOperation, subject: st
 
 function exitCodeFor(error: SdkErrorShape, operation: AwsOperation): ExitCodeValue {
   const name = error.Code ?? error.name ?? '';
-  const status = error.$metadata?.httpStatusCode;
 
   if (QUEUE_MISSING_NAMES.has(name) || QUEUE_MISSING_NAMES.has(error.name ?? '')) {
     return ExitCode.queueNotFound;
   }
-  if (THROTTLING_NAMES.has(name) || error.$retryable?.throttling === true || status === 429) {
-    return ExitCode.throttled;
-  }
-  if (ACCESS_DENIED_NAMES.has(name) || status === 403) return ExitCode.invalidCredentials;
+  const kind = awsFailureKind(error);
+  if (kind === 'throttled') return ExitCode.throttled;
+  if (kind === 'accessDenied') return ExitCode.invalidCredentials;
   if (name === 'CredentialsProviderError' || operation === 'credentials') {
     return isMissingProfile(error) ? ExitCode.profileNotFound : ExitCode.invalidCredentials;
   }
   if (/region is missing/i.test(error.message ?? '')) return ExitCode.invalidRegion;
   if (QUEUE_OPERATIONS.has(operation)) return ExitCode.queueOperationFailed;
   return ExitCode.unexpected;
+}
+
+/** The two failures every AWS service reports alike: throttled beyond retries, or refused. */
+export type AwsFailureKind = 'throttled' | 'accessDenied' | 'other';
+
+export function awsFailureKind(error: unknown): AwsFailureKind {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const name = shape.Code ?? shape.name ?? '';
+  const status = shape.$metadata?.httpStatusCode;
+
+  if (THROTTLING_NAMES.has(name) || shape.$retryable?.throttling === true || status === 429) {
+    return 'throttled';
+  }
+  if (ACCESS_DENIED_NAMES.has(name) || status === 403) return 'accessDenied';
+  return 'other';
 }
 
 function isMissingProfile(error: SdkErrorShape): boolean {

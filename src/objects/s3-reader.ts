@@ -8,6 +8,7 @@ import {
   type GetObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { awsFailureKind } from '../aws/errors.js';
 import { ObjectReadError, type ObjectReadFailure, WodleError } from '../errors.js';
 import type { ObjectRef } from '../model.js';
 import type { RunStats } from '../stats.js';
@@ -19,21 +20,6 @@ export interface S3ObjectReaderOptions {
 }
 
 const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket', 'NoSuchVersion']);
-const ACCESS_DENIED_NAMES = new Set([
-  'AccessDenied',
-  'Forbidden',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'AllAccessDisabled',
-]);
-const THROTTLING_NAMES = new Set([
-  'SlowDown',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequests',
-]);
 
 export class S3ObjectReader implements ObjectReader {
   private readonly s3: S3Client;
@@ -116,13 +102,12 @@ function bodyOf(
   return response.Body;
 }
 
-/** What S3 and the SDK put on their errors that tells one failure from another. */
+/** What S3 and the SDK put on their errors that names and explains them. */
 interface S3ErrorShape {
   name?: string;
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
-  $retryable?: { throttling?: boolean };
 }
 
 export function toObjectReadError(ref: ObjectRef, error: unknown): WodleError {
@@ -134,12 +119,10 @@ export function toObjectReadError(ref: ObjectRef, error: unknown): WodleError {
   return new ObjectReadError(ref, classify(name, shape), reason, { cause: error });
 }
 
+/** Not found is S3's own; refused and throttled are classified as for every AWS call. */
 function classify(name: string, error: S3ErrorShape): ObjectReadFailure {
-  const status = error.$metadata?.httpStatusCode;
-  if (NOT_FOUND_NAMES.has(name) || status === 404) return 'notFound';
-  if (ACCESS_DENIED_NAMES.has(name) || status === 403) return 'accessDenied';
-  if (THROTTLING_NAMES.has(name) || status === 429 || error.$retryable?.throttling === true) {
-    return 'throttled';
-  }
-  return 'failed';
+  if (NOT_FOUND_NAMES.has(name) || error.$metadata?.httpStatusCode === 404) return 'notFound';
+
+  const kind = awsFailureKind(error);
+  return kind === 'other' ? 'failed' : kind;
 }
