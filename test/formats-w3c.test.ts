@@ -11,6 +11,7 @@ import { isW3cExtendedLog } from '../src/formats/w3c.js';
 const location = { bucket: 'logs', key: 'cloudfront/E2EXAMPLE.2024-01-01-00.abcd.gz' };
 const CLOUDFRONT = fileURLToPath(new URL('../../shared/corpus/logs/cloudfront/', import.meta.url));
 const haveCorpus = existsSync(CLOUDFRONT);
+if (!haveCorpus) console.log(`skipping CloudFront corpus samples: ${CLOUDFRONT} not found`);
 
 async function* inPieces(text: string, size: number): AsyncGenerator<string> {
   for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
